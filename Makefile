@@ -1,0 +1,44 @@
+# The two set-up commands of the README: `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := build
+
+.PHONY: report test lint venv clean docs
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## report: install, load the embedded WIPO 2024/25 dataset and run the main job
+report: $(STAMP)
+	scripts/system-deps report
+	$(BIN)/rbm load wipo-2024-25 --replace
+	mkdir -p $(OUT)
+	$(BIN)/rbm summary --format json > $(OUT)/summary.json
+	COLUMNS=120 $(BIN)/rbm summary | tee $(OUT)/summary.txt
+	@echo "Output: $(CURDIR)/$(OUT)/summary.txt, $(CURDIR)/$(OUT)/summary.json; database: $(CURDIR)/rbm.db"
+
+## lint: ruff, ruff format --check, mypy --strict on src/
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+## test: install what the tests need and run the whole suite (quality gates included)
+test: $(STAMP)
+	scripts/system-deps test
+	$(MAKE) lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) rbm.db .pytest_cache .mypy_cache .ruff_cache
+
+## docs: regenerate the generated parts of the documentation
+docs: $(STAMP)
+	$(BIN)/python -c "import re, pathlib; from rbm.datapackage import reference as r; p = pathlib.Path('docs/data-package.md'); s = p.read_text(); i, j = s.index(r.BEGIN), s.index(r.END) + len(r.END) + 1; p.write_text(s[:i] + r.render() + s[j:])"

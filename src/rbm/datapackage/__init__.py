@@ -1,0 +1,1 @@
+"""The on-disk data package: its resource definitions, reader, validator and writer."""

@@ -1,0 +1,127 @@
+"""The package descriptor (datapackage.json): the Frictionless Data Package profile with
+rbm's organization and biennium under the `rbm` property."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rbm.datapackage.cells import format_decimal
+from rbm.datapackage.fields import TABLE_SCHEMA_TYPES, Field
+from rbm.datapackage.resources import RESOURCES, Resource
+from rbm.domain.organization import Biennium
+from rbm.domain.text import Text
+
+DESCRIPTOR = "datapackage.json"
+FORMAT_VERSION = 1
+
+
+def build_descriptor(
+    biennium: Biennium, name: str | None = None, resources: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The canonical descriptor of a package holding `resources` (default: all of them)."""
+    chosen = set(resources) if resources is not None else {r.name for r in RESOURCES}
+    return {
+        "profile": "data-package",
+        "name": name or f"{biennium.organization}-{biennium.code}".lower(),
+        "title": f"{biennium.organization_name.en} {biennium.label.en}".strip(),
+        "rbm": {
+            "format_version": FORMAT_VERSION,
+            "organization": {
+                "code": biennium.organization,
+                "name": _text(biennium.organization_name),
+            },
+            "biennium": {
+                "code": biennium.code,
+                "label": _text(biennium.label),
+                "start_year": biennium.start_year,
+                "end_year": biennium.end_year,
+            },
+            "currency": biennium.currency,
+        },
+        "resources": [resource_descriptor(r, chosen) for r in RESOURCES if r.name in chosen],
+    }
+
+
+def resource_descriptor(resource: Resource, present: set[str] | None = None) -> dict[str, Any]:
+    """A resource's Table Schema; references to resources not `present` are left out."""
+    schema: dict[str, Any] = {
+        "fields": [col for f in resource.fields for col in _field_descriptors(f)],
+        "missingValues": [""],
+    }
+    if resource.primary_key:
+        schema["primaryKey"] = list(_expand(resource, resource.primary_key))
+    if resource.foreign_keys:
+        schema["foreignKeys"] = [
+            {
+                "fields": list(fk.fields),
+                "reference": {
+                    "resource": "" if fk.resource == resource.name else fk.resource,
+                    "fields": list(fk.reference),
+                },
+            }
+            for fk in resource.foreign_keys
+            if present is None or fk.resource in present
+        ]
+    return {
+        "name": resource.name,
+        "title": resource.title,
+        "path": resource.path,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+
+
+def _expand(resource: Resource, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        col
+        for n in names
+        for col in (resource.by_name[n].columns if n in resource.by_name else (n,))
+    )
+
+
+def _field_descriptors(spec: Field) -> list[dict[str, Any]]:
+    out = []
+    for i, column in enumerate(spec.columns):
+        required = spec.required if i == 0 else spec.en_is_required
+        constraints: dict[str, Any] = {}
+        if required:
+            constraints["required"] = True
+        if spec.enum is not None:
+            constraints["enum"] = [m.value for m in spec.enum]
+        if spec.pattern is not None:
+            constraints["pattern"] = spec.pattern
+        if spec.minimum is not None:
+            constraints["minimum"] = float(format_decimal(spec.minimum))
+        if spec.max_length is not None:
+            constraints["maxLength"] = spec.max_length
+        entry: dict[str, Any] = {"name": column, "type": TABLE_SCHEMA_TYPES[spec.kind]}
+        if spec.kind == "number":
+            entry["bareNumber"] = True
+        if spec.kind == "boolean":
+            entry["trueValues"] = ["true"]
+            entry["falseValues"] = ["false"]
+        if spec.kind == "text":
+            entry["rdfType"] = "https://schema.org/Text"
+            entry["description"] = "Chinese text" if i == 0 else "English text"
+        elif spec.description:
+            entry["description"] = spec.description
+        if constraints:
+            entry["constraints"] = constraints
+        out.append(entry)
+    return out
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"zh": text.zh, "en": text.en}
+
+
+def write_descriptor(descriptor: dict[str, Any], directory: Path) -> None:
+    (directory / DESCRIPTOR).write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )

@@ -1,0 +1,266 @@
+"""Reading and validating a whole data package: descriptor, tables, keys, references, rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rbm.datapackage.descriptor import DESCRIPTOR
+from rbm.datapackage.errors import DataError, Report
+from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Resource
+from rbm.datapackage.rules import check_rules
+from rbm.datapackage.table import Table, read_table
+from rbm.domain.dataset import Dataset
+from rbm.domain.organization import Biennium
+from rbm.domain.text import Text
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A validation report, and the dataset when the package is valid."""
+
+    report: Report
+    dataset: Dataset | None
+
+
+def read_package(path: Path, progress: Progress | None = None) -> Validated:
+    """Validate the package at `path` (a folder or its datapackage.json) and read it."""
+    folder = path.parent if path.name == DESCRIPTOR else path
+    errors: list[DataError] = []
+    descriptor = _read_descriptor(folder, errors)
+    if descriptor is None:
+        return Validated(Report(tuple(errors)), None)
+    biennium = _biennium(descriptor, errors)
+    paths = _resource_paths(descriptor, errors)
+    if biennium is None or paths is None:
+        return Validated(Report(tuple(errors)), None)
+    years = biennium.years
+    tables: dict[str, Table] = {}
+    for resource in RESOURCES:
+        if resource.name not in paths:
+            continue
+        if progress:
+            progress(resource.name)
+        tables[resource.name] = read_table(
+            resource, folder / paths[resource.name], paths[resource.name], years
+        )
+    for table in tables.values():
+        errors.extend(table.errors)
+        errors.extend(_key_errors(table))
+    errors.extend(_reference_errors(tables))
+    stats = {name: len(t.rows) for name, t in tables.items()}
+    if not any(stats.values()):
+        errors.append(DataError("empty-package", DESCRIPTOR))
+    dataset = Dataset.build(
+        biennium,
+        {name: tuple(BY_NAME[name].model(**row) for row in t.rows) for name, t in tables.items()},
+    )
+    lines = {name: t.lines for name, t in tables.items()}
+    files = {name: t.file for name, t in tables.items()}
+    errors.extend(check_rules(dataset, lines, files))
+    report = Report(tuple(errors), stats)
+    return Validated(report, dataset if report.valid else None)
+
+
+def _read_descriptor(folder: Path, errors: list[DataError]) -> dict[str, Any] | None:
+    target = folder / DESCRIPTOR
+    if not target.is_file():
+        errors.append(DataError("missing-descriptor", str(target)))
+        return None
+    try:
+        descriptor = json.loads(target.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        errors.append(
+            DataError("invalid-descriptor", DESCRIPTOR, None, None, None, {"detail": exc})
+        )
+        return None
+    if not isinstance(descriptor, dict):
+        errors.append(
+            DataError(
+                "invalid-descriptor", DESCRIPTOR, None, None, None, {"detail": "a JSON object"}
+            )
+        )
+        return None
+    return descriptor
+
+
+def _biennium(descriptor: dict[str, Any], errors: list[DataError]) -> Biennium | None:
+    def fail(column: str, value: object) -> None:
+        errors.append(
+            DataError(
+                "invalid-descriptor",
+                DESCRIPTOR,
+                None,
+                column,
+                json.dumps(value, ensure_ascii=False),
+                {"detail": column},
+            )
+        )
+
+    rbm = descriptor.get("rbm")
+    if not isinstance(rbm, dict):
+        fail("rbm", rbm)
+        return None
+    org, bien = rbm.get("organization"), rbm.get("biennium")
+    if not isinstance(org, dict) or not isinstance(org.get("code"), str) or not org["code"]:
+        fail("rbm.organization.code", org)
+        return None
+    if not isinstance(bien, dict) or not isinstance(bien.get("code"), str) or not bien["code"]:
+        fail("rbm.biennium.code", bien)
+        return None
+    start, end = bien.get("start_year"), bien.get("end_year")
+    if not isinstance(start, int) or not isinstance(end, int) or not 1900 < start <= end < 2200:
+        fail("rbm.biennium.start_year", [start, end])
+        return None
+    currency = rbm.get("currency", "CHF")
+    if not isinstance(currency, str) or len(currency) != 3:
+        fail("rbm.currency", currency)
+        return None
+    return Biennium(
+        code=bien["code"],
+        organization=org["code"],
+        organization_name=_text(org.get("name")),
+        label=_text(bien.get("label")),
+        start_year=start,
+        end_year=end,
+        currency=currency,
+    )
+
+
+def _text(value: object) -> Text:
+    if isinstance(value, dict):
+        return Text(str(value.get("zh", "")), str(value.get("en", "")))
+    return Text(str(value or ""), str(value or ""))
+
+
+def _resource_paths(descriptor: dict[str, Any], errors: list[DataError]) -> dict[str, str] | None:
+    entries = descriptor.get("resources")
+    if not isinstance(entries, list):
+        errors.append(
+            DataError(
+                "invalid-descriptor", DESCRIPTOR, None, "resources", None, {"detail": "resources"}
+            )
+        )
+        return None
+    paths: dict[str, str] = {}
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or name not in BY_NAME or name in paths:
+            errors.append(
+                DataError(
+                    "unknown-resource",
+                    DESCRIPTOR,
+                    None,
+                    "resources",
+                    str(name),
+                    {"names": ", ".join(BY_NAME)},
+                )
+            )
+            continue
+        assert isinstance(entry, dict)
+        path = entry.get("path")
+        if not isinstance(path, str) or ".." in Path(path).parts or Path(path).is_absolute():
+            errors.append(
+                DataError(
+                    "invalid-descriptor",
+                    DESCRIPTOR,
+                    None,
+                    f"{name}.path",
+                    str(path),
+                    {"detail": "path"},
+                )
+            )
+            continue
+        errors.extend(_schema_errors(BY_NAME[name], entry.get("schema")))
+        paths[name] = path
+    for name in REQUIRED_RESOURCES:
+        if name not in paths:
+            errors.append(DataError("missing-resource", DESCRIPTOR, None, None, name))
+    return paths
+
+
+def _schema_errors(resource: Resource, schema: object) -> list[DataError]:
+    """The declared Table Schema must list exactly the resource's columns."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    declared = (
+        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+    missing = [c for c in resource.columns if c not in declared]
+    extra = [str(c) for c in declared if c not in resource.columns]
+    if not missing and not extra:
+        return []
+    return [
+        DataError(
+            "schema-mismatch",
+            DESCRIPTOR,
+            None,
+            f"{resource.name}.schema",
+            ", ".join(extra) or None,
+            {"missing": ", ".join(missing) or "-", "columns": ", ".join(resource.columns)},
+        )
+    ]
+
+
+def _key_errors(table: Table) -> list[DataError]:
+    resource = table.resource
+    keys = (
+        [resource.primary_key, *resource.unique] if resource.primary_key else list(resource.unique)
+    )
+    errors = []
+    for key in keys:
+        seen: dict[tuple[Any, ...], int] = {}
+        for row, line in zip(table.rows, table.lines, strict=True):
+            value = tuple(_key_value(row, name) for name in key)
+            if value in seen:
+                errors.append(
+                    DataError(
+                        "duplicate-key",
+                        table.file,
+                        line,
+                        ", ".join(key),
+                        ", ".join("" if v is None else str(v) for v in value),
+                        {"first": seen[value]},
+                    )
+                )
+            else:
+                seen[value] = line
+    return errors
+
+
+def _key_value(row: dict[str, Any], column: str) -> object:
+    """A key column's value; `NAME_zh` of a text field is looked up in its Text."""
+    if column in row:
+        return row[column]
+    name, _, lang = column.rpartition("_")
+    text = row[name]
+    return getattr(text, lang) or None
+
+
+def _reference_errors(tables: dict[str, Table]) -> list[DataError]:
+    errors = []
+    for table in tables.values():
+        for fk in table.resource.foreign_keys:
+            target = tables.get(fk.resource)
+            known = {
+                tuple(row[name] for name in fk.reference) for row in (target.rows if target else [])
+            }
+            for row, line in zip(table.rows, table.lines, strict=True):
+                value = tuple(row[name] for name in fk.fields)
+                if any(v is None for v in value) or value in known:
+                    continue
+                errors.append(
+                    DataError(
+                        "foreign-key",
+                        table.file,
+                        line,
+                        ", ".join(fk.fields),
+                        ", ".join(str(v) for v in value),
+                        {"resource": fk.resource, "fields": ", ".join(fk.reference)},
+                    )
+                )
+    return errors

@@ -1,0 +1,1 @@
+"""Plain domain objects: frozen dataclasses and enums, no I/O."""

@@ -1,0 +1,1 @@
+"""Pure computations over domain objects: no database, no files, no clock."""

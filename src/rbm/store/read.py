@@ -1,0 +1,69 @@
+"""Reading a biennium back from the store as a dataset of domain objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from rbm.datapackage.resources import RESOURCES, Resource
+from rbm.domain.dataset import Dataset
+from rbm.domain.organization import Biennium
+from rbm.domain.text import Text
+from rbm.store.tables import BIENNIUM, POSITION, TABLES, bienniums
+
+
+def list_bienniums(engine: sa.Engine) -> list[Biennium]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(bienniums).order_by(bienniums.c.code)).mappings()
+        return [_biennium(row) for row in rows]
+
+
+def _biennium(row: sa.RowMapping) -> Biennium:
+    return Biennium(
+        code=row["code"],
+        organization=row["organization"],
+        organization_name=Text(row["organization_name_zh"], row["organization_name_en"]),
+        label=Text(row["label_zh"], row["label_en"]),
+        start_year=row["start_year"],
+        end_year=row["end_year"],
+        currency=row["currency"],
+    )
+
+
+def read_dataset(engine: sa.Engine, code: str | None = None) -> Dataset | None:
+    """The biennium `code` (the latest when None), or None when the store has none."""
+    with engine.connect() as connection:
+        query = sa.select(bienniums).order_by(bienniums.c.end_year.desc(), bienniums.c.code.desc())
+        if code is not None:
+            query = query.where(bienniums.c.code == code)
+        row = connection.execute(query).mappings().first()
+        if row is None:
+            return None
+        biennium = _biennium(row)
+        records = {r.name: tuple(_records(connection, r, biennium.code)) for r in RESOURCES}
+    return Dataset.build(biennium, records)
+
+
+def _records(connection: sa.Connection, resource: Resource, code: str) -> list[object]:
+    table = TABLES[resource.name]
+    rows = connection.execute(
+        sa.select(table).where(table.c[BIENNIUM] == code).order_by(table.c[POSITION])
+    ).mappings()
+    return [resource.model(**_values(resource, row)) for row in rows]
+
+
+def _values(resource: Resource, row: sa.RowMapping) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in resource.fields:
+        if spec.kind == "text":
+            zh, en = (row[c] or "" for c in spec.columns)
+            values[spec.name] = Text(zh, en)
+            continue
+        value = row[spec.name]
+        if value is not None and spec.enum is not None:
+            value = spec.enum(value)
+        if spec.kind == "object" and value is None:
+            value = {}
+        values[spec.name] = value
+    return values

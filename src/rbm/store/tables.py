@@ -1,0 +1,95 @@
+"""The store's tables: one per package resource, each row tagged with its biennium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from rbm.datapackage.fields import Field
+from rbm.datapackage.resources import RESOURCES, Resource
+from rbm.store.types import ExactDecimal
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+bienniums = sa.Table(
+    "bienniums",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("organization", sa.String(64), nullable=False),
+    sa.Column("organization_name_zh", sa.Text, nullable=False),
+    sa.Column("organization_name_en", sa.Text, nullable=False),
+    sa.Column("label_zh", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+    sa.Column("start_year", sa.Integer, nullable=False),
+    sa.Column("end_year", sa.Integer, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("loaded_from", sa.Text, nullable=False),
+)
+
+ROW_ID = "row_id"
+BIENNIUM = "biennium"
+POSITION = "position"  # the row's place in its package file, so export keeps the order
+
+
+ColumnType = sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]
+
+
+def _column_type(spec: Field) -> ColumnType:
+    types: dict[str, ColumnType] = {
+        "integer": sa.Integer,
+        "year": sa.Integer,
+        "number": ExactDecimal(),
+        "boolean": sa.Boolean,
+        "object": sa.JSON,
+    }
+    return types.get(spec.kind, sa.Text)
+
+
+def _table(resource: Resource) -> sa.Table:
+    columns: list[sa.Column[Any]] = []
+    if not resource.primary_key:
+        columns.append(sa.Column(ROW_ID, sa.Integer, primary_key=True, autoincrement=True))
+    columns.append(
+        sa.Column(
+            BIENNIUM,
+            sa.String(32),
+            sa.ForeignKey("bienniums.code", ondelete="CASCADE"),
+            nullable=False,
+            primary_key=bool(resource.primary_key),
+            index=not resource.primary_key,
+        )
+    )
+    columns.append(sa.Column(POSITION, sa.Integer, nullable=False))
+    for spec in resource.fields:
+        for i, name in enumerate(spec.columns):
+            required = spec.required if i == 0 else spec.en_is_required
+            columns.append(
+                sa.Column(
+                    name,
+                    _column_type(spec),
+                    nullable=not required,
+                    primary_key=name in resource.primary_key,
+                )
+            )
+    constraints = [
+        sa.ForeignKeyConstraint(
+            [BIENNIUM, *fk.fields],
+            [f"{fk.resource}.{BIENNIUM}", *(f"{fk.resource}.{c}" for c in fk.reference)],
+            name=f"fk_{resource.name}_{'_'.join(fk.fields)}",
+            deferrable=True,
+            initially="DEFERRED",
+        )
+        for fk in resource.foreign_keys
+    ]
+    return sa.Table(resource.name, metadata, *columns, *constraints)
+
+
+TABLES: dict[str, sa.Table] = {r.name: _table(r) for r in RESOURCES}

@@ -1,0 +1,126 @@
+"""The command line: exit codes, what it prints, and that a failed load writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from rbm.cli import app
+from rbm.store.tables import TABLES
+
+runner = CliRunner()
+
+
+def rbm(*args: str, db: str | None = None) -> tuple[int, str, str]:
+    full = ["--db", db, *args] if db else list(args)
+    result = runner.invoke(app, full, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def stored_rows(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names())
+            return sum(
+                connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for n, t in TABLES.items()
+                if n in names
+            )
+    finally:
+        engine.dispose()
+
+
+def break_one_cell(package: Path) -> None:
+    facts = package / "data" / "budget_facts.csv"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("1100.5", '"1,100.5"'), encoding="utf-8"
+    )
+
+
+def test_validate_valid_package(example: Path) -> None:
+    code, out, _ = rbm("validate", str(example))
+    assert code == 0
+    assert "Valid: 12 rows in 7 resources." in out
+
+
+def test_validate_one_bad_cell_names_file_line_and_column(example: Path) -> None:
+    break_one_cell(example)
+    code, _, err = rbm("validate", str(example))
+    assert code == 1
+    assert 'data/budget_facts.csv, line 4, column "amount"' in err
+    assert '"1,100.5"' in err
+
+
+def test_validate_json(example: Path) -> None:
+    break_one_cell(example)
+    code, out, _ = rbm("validate", str(example), "--format", "json")
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["valid"] is False
+    (error,) = payload["errors"]
+    assert (error["file"], error["row"], error["column"], error["value"]) == (
+        "data/budget_facts.csv",
+        4,
+        "amount",
+        "1,100.5",
+    )
+    assert error["type"] == "number-format"
+
+
+def test_validate_in_chinese(example: Path) -> None:
+    break_one_cell(example)
+    code, _, err = rbm("--lang", "zh", "validate", str(example))
+    assert code == 1
+    assert "第 4 行" in err and "千位分隔符" in err
+
+
+def test_load_of_a_bad_package_leaves_zero_rows(example: Path, store_url: str) -> None:
+    break_one_cell(example)
+    code, _, err = rbm("load", str(example), db=store_url)
+    assert code == 1
+    assert "Nothing was loaded" in err
+    assert stored_rows(store_url) == 0
+
+
+def test_load_export_load(example: Path, tmp_path: Path, store_url: str) -> None:
+    code, out, _ = rbm("load", str(example), db=store_url)
+    assert code == 0, out
+    assert "Loaded 12 rows of biennium 2026-27" in out
+    assert rbm("load", str(example), db=store_url)[0] == 1  # already there
+    exported = tmp_path / "exported"
+    assert rbm("export", "--out", str(exported), db=store_url)[0] == 0
+    assert rbm("validate", str(exported))[0] == 0
+    assert rbm("load", str(exported), "--replace", db=store_url)[0] == 0
+
+
+def test_load_embedded_dataset_and_summarize(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'rbm.db'}"
+    assert rbm("load", "wipo-2024-25", db=url)[0] == 0
+    code, out, _ = rbm("summary", "--format", "json", db=url)
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["biennium"] == "2024-25"
+    assert summary["counts"]["results"] == 16
+    assert summary["counts"]["sectors"] == 9
+    code, out, _ = rbm("summary", db=url)
+    assert code == 0 and "Expected results" in out
+
+
+def test_summary_on_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
+    code, _, err = rbm("summary", db=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert code == 1
+    assert "rbm load" in err
+
+
+def test_database_url_from_the_environment(
+    tmp_path: Path, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("RBM_DATABASE_URL", url)
+    assert rbm("load", str(example))[0] == 0
+    assert stored_rows(url) == 12
