@@ -57,3 +57,11 @@ def _model_fields(resource: Resource) -> list[str]:
 def test_text_fields_expand_to_two_columns() -> None:
     assert Field("name", "text").columns == ("name_zh", "name_en")
     assert Field("name").columns == ("name",)
+
+
+def test_columns_are_unique_and_references_point_at_keys() -> None:
+    by_name = {r.name: r for r in RESOURCES}
+    for resource in RESOURCES:
+        assert len(set(resource.columns)) == len(resource.columns), resource.name
+        for fk in resource.foreign_keys:
+            assert by_name[fk.resource].primary_key == fk.reference, (resource.name, fk)

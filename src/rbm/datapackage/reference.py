@@ -32,10 +32,8 @@ def _resource(resource: Resource) -> list[str]:
     out += ["", "| column | type | required | constraints |", "|---|---|---|---|"]
     for spec in resource.fields:
         for i, column in enumerate(spec.columns):
-            required_cell = spec.required if i == 0 else spec.en_is_required
-            out.append(
-                f"| `{column}` | {spec.kind} | {'yes' if required_cell else ''} | {_constraints(spec)} |"
-            )
+            required = "yes" if (spec.required if i == 0 else spec.en_is_required) else ""
+            out.append(f"| `{column}` | {spec.kind} | {required} | {_constraints(spec)} |")
     out.append("")
     return out
 

@@ -21,6 +21,7 @@ from rbm.domain.finance import (
     KeyFinancial,
     PostCount,
     PublishedFigure,
+    SystemIndicator,
     Transfer,
 )
 from rbm.domain.framework import (
@@ -34,10 +35,17 @@ from rbm.domain.framework import (
     Sector,
 )
 from rbm.domain.organization import Source
-from rbm.domain.projects import Benefit, CapitalProject, Deliverable, ProjectRisk, TrustFund
+from rbm.domain.projects import (
+    Benefit,
+    CapitalProject,
+    Deliverable,
+    ProjectRisk,
+    TrustFund,
+    TrustFundResult,
+)
 from rbm.domain.risks import Risk
 
-CODE = r"^[A-Za-z0-9](?:[A-Za-z0-9._ /-]*[A-Za-z0-9])?$"
+CODE = r"^[A-Za-z0-9](?:[A-Za-z0-9_. /-]*[A-Za-z0-9])?$"
 ZERO = Decimal(0)
 
 
@@ -456,20 +464,43 @@ RESOURCES: tuple[Resource, ...] = (
         ),
     ),
     Resource(
+        "system_indicators",
+        SystemIndicator,
+        (
+            Field("union"),
+            Field("measure", pattern=CODE),
+            Field("segment", "text", required=False),
+            Field("period"),
+            Field("value", "number"),
+            Field("unit"),
+            _source(),
+        ),
+        "Registration-system indicators (PCT, Madrid, Hague, Lisbon)",
+        unique=(("union", "measure", "segment_zh", "period", "source"),),
+        foreign_keys=(_fk("union", "unions"), _SOURCE_FK),
+    ),
+    Resource(
         "capital_projects",
         CapitalProject,
         (
             Field("id", pattern=CODE),
+            Field("order", "integer"),
             Field("name", "text"),
             Field("category", enum=e.ProjectCategory),
-            Field("report_kind", enum=e.ReportKind),
+            Field("report_kind", required=False, enum=e.ReportKind),
+            Field("business_case", required=False),
             _amount("budget", minimum=ZERO),
             _amount("expenditure_prior", minimum=ZERO),
             _amount("expenditure_current", minimum=ZERO),
+            Field("completed", "boolean"),
             Field("closed", "boolean"),
             _amount("balance_returned", required=False),
             _amount("annual_recurring_cost", required=False, minimum=ZERO),
             Field("overall_progress", "number", required=False, minimum=ZERO),
+            Field("objectives", "text", required=False),
+            Field("achievements", "text", required=False),
+            Field("timeline", "text", required=False),
+            Field("lessons", "text", required=False),
             _unit(),
             _source(),
         ),
@@ -557,6 +588,23 @@ RESOURCES: tuple[Resource, ...] = (
         "Trust funds and their financial statements",
         primary_key=("code",),
         foreign_keys=(_fk("sector", "sectors"), _SOURCE_FK),
+    ),
+    Resource(
+        "trust_fund_results",
+        TrustFundResult,
+        (
+            Field("fund"),
+            Field("id", pattern=CODE),
+            Field("order", "integer"),
+            Field("result", required=False),
+            Field("indicator", "text"),
+            Field("outcome", "text"),
+            Field("beneficiaries", "text", required=False),
+            _source(),
+        ),
+        "Results of the trust funds",
+        primary_key=("fund", "id"),
+        foreign_keys=(_fk("fund", "trust_funds"), _fk("result", "results"), _SOURCE_FK),
     ),
 )
 

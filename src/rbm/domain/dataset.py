@@ -17,6 +17,7 @@ from rbm.domain.finance import (
     KeyFinancial,
     PostCount,
     PublishedFigure,
+    SystemIndicator,
     Transfer,
 )
 from rbm.domain.framework import (
@@ -30,7 +31,14 @@ from rbm.domain.framework import (
     Sector,
 )
 from rbm.domain.organization import Biennium, Source
-from rbm.domain.projects import Benefit, CapitalProject, Deliverable, ProjectRisk, TrustFund
+from rbm.domain.projects import (
+    Benefit,
+    CapitalProject,
+    Deliverable,
+    ProjectRisk,
+    TrustFund,
+    TrustFundResult,
+)
 from rbm.domain.risks import Risk
 
 
@@ -61,11 +69,13 @@ class Dataset:
     posts: tuple[PostCount, ...] = ()
     development_expenditure: tuple[DevelopmentExpenditure, ...] = ()
     published_figures: tuple[PublishedFigure, ...] = ()
+    system_indicators: tuple[SystemIndicator, ...] = ()
     capital_projects: tuple[CapitalProject, ...] = ()
     project_deliverables: tuple[Deliverable, ...] = ()
     project_benefits: tuple[Benefit, ...] = ()
     project_risks: tuple[ProjectRisk, ...] = ()
     trust_funds: tuple[TrustFund, ...] = ()
+    trust_fund_results: tuple[TrustFundResult, ...] = ()
 
     def records(self, resource: str) -> tuple[object, ...]:
         """The objects of one resource, by its name."""

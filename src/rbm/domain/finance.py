@@ -159,3 +159,16 @@ class PublishedFigure:
     unit: FigureUnit
     note: str | None
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SystemIndicator:
+    """A registration-system indicator (PCT, Madrid, Hague, Lisbon annexes) for one period."""
+
+    union: str
+    measure: str
+    segment: Text  # e.g. a receiving office; empty for the system as a whole
+    period: str  # e.g. "2025", "2024/25"
+    value: Decimal
+    unit: str  # count, percent, CHF...
+    source: str

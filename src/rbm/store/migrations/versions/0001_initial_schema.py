@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:06:15.351855
+Create Date: 2026-11-25 12:19:42.784207
 """
 
 from __future__ import annotations
@@ -56,10 +56,12 @@ def upgrade() -> None:
         sa.Column("biennium", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("id", sa.Text(), nullable=False),
+        sa.Column("order", sa.Integer(), nullable=False),
         sa.Column("name_zh", sa.Text(), nullable=False),
         sa.Column("name_en", sa.Text(), nullable=False),
         sa.Column("category", sa.Text(), nullable=False),
-        sa.Column("report_kind", sa.Text(), nullable=False),
+        sa.Column("report_kind", sa.Text(), nullable=True),
+        sa.Column("business_case", sa.Text(), nullable=True),
         sa.Column("budget", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
         sa.Column(
             "expenditure_prior", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
@@ -69,6 +71,7 @@ def upgrade() -> None:
             rbm.store.types.ExactDecimal(precision=28, scale=6),
             nullable=False,
         ),
+        sa.Column("completed", sa.Boolean(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
         sa.Column(
             "balance_returned", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
@@ -81,6 +84,14 @@ def upgrade() -> None:
         sa.Column(
             "overall_progress", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
         ),
+        sa.Column("objectives_zh", sa.Text(), nullable=True),
+        sa.Column("objectives_en", sa.Text(), nullable=True),
+        sa.Column("achievements_zh", sa.Text(), nullable=True),
+        sa.Column("achievements_en", sa.Text(), nullable=True),
+        sa.Column("timeline_zh", sa.Text(), nullable=True),
+        sa.Column("timeline_en", sa.Text(), nullable=True),
+        sa.Column("lessons_zh", sa.Text(), nullable=True),
+        sa.Column("lessons_en", sa.Text(), nullable=True),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -586,6 +597,46 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("biennium", "code", name=op.f("pk_results")),
     )
     op.create_table(
+        "system_indicators",
+        sa.Column("row_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("biennium", sa.String(length=32), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("union", sa.Text(), nullable=False),
+        sa.Column("measure", sa.Text(), nullable=False),
+        sa.Column("segment_zh", sa.Text(), nullable=True),
+        sa.Column("segment_en", sa.Text(), nullable=True),
+        sa.Column("period", sa.Text(), nullable=False),
+        sa.Column("value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["biennium", "source"],
+            ["sources.biennium", "sources.id"],
+            name="fk_system_indicators_source",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["biennium", "union"],
+            ["unions.biennium", "unions.code"],
+            name="fk_system_indicators_union",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["biennium"],
+            ["bienniums.code"],
+            name=op.f("fk_system_indicators_biennium_bienniums"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("row_id", name=op.f("pk_system_indicators")),
+    )
+    with op.batch_alter_table("system_indicators", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_system_indicators_biennium"), ["biennium"], unique=False
+        )
+
+    op.create_table(
         "transfers",
         sa.Column("biennium", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -969,6 +1020,50 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("biennium", "id", name=op.f("pk_risks")),
     )
     op.create_table(
+        "trust_fund_results",
+        sa.Column("biennium", sa.String(length=32), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("fund", sa.Text(), nullable=False),
+        sa.Column("id", sa.Text(), nullable=False),
+        sa.Column("order", sa.Integer(), nullable=False),
+        sa.Column("result", sa.Text(), nullable=True),
+        sa.Column("indicator_zh", sa.Text(), nullable=False),
+        sa.Column("indicator_en", sa.Text(), nullable=False),
+        sa.Column("outcome_zh", sa.Text(), nullable=False),
+        sa.Column("outcome_en", sa.Text(), nullable=False),
+        sa.Column("beneficiaries_zh", sa.Text(), nullable=True),
+        sa.Column("beneficiaries_en", sa.Text(), nullable=True),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["biennium", "fund"],
+            ["trust_funds.biennium", "trust_funds.code"],
+            name="fk_trust_fund_results_fund",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["biennium", "result"],
+            ["results.biennium", "results.code"],
+            name="fk_trust_fund_results_result",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["biennium", "source"],
+            ["sources.biennium", "sources.id"],
+            name="fk_trust_fund_results_source",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["biennium"],
+            ["bienniums.code"],
+            name=op.f("fk_trust_fund_results_biennium_bienniums"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("biennium", "fund", "id", name=op.f("pk_trust_fund_results")),
+    )
+    op.create_table(
         "indicator_sectors",
         sa.Column("biennium", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -1070,6 +1165,7 @@ def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table("pies")
     op.drop_table("indicator_sectors")
+    op.drop_table("trust_fund_results")
     op.drop_table("risks")
     op.drop_table("published_figures")
     op.drop_table("project_benefits")
@@ -1084,6 +1180,10 @@ def downgrade() -> None:
     op.drop_table("budget_facts")
     op.drop_table("trust_funds")
     op.drop_table("transfers")
+    with op.batch_alter_table("system_indicators", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_system_indicators_biennium"))
+
+    op.drop_table("system_indicators")
     op.drop_table("results")
     op.drop_table("project_risks")
     op.drop_table("project_deliverables")
