@@ -1,0 +1,9 @@
+"""The `rbm` command line: thin commands over the package reader, the store and the engine.
+
+Each module registers its commands on the one `app`; importing this package loads them all.
+"""
+
+from rbm.cli import db, package, summary
+from rbm.cli.app import app, run
+
+__all__ = ["app", "db", "package", "run", "summary"]

@@ -1,0 +1,81 @@
+"""The summary command: counts per entity and computed totals."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
+from rbm.datapackage.cells import format_decimal
+from rbm.engine.summary import summarize
+from rbm.i18n import t
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+    biennium: Annotated[str | None, typer.Option("--biennium")] = None,
+) -> None:
+    """Counts per entity, and the totals that can be computed from the stored facts."""
+    settings = settings_of(ctx)
+    lang = settings.lang
+    dataset = stored_dataset(settings, biennium)
+    result = summarize(dataset)
+    if format == OutputFormat.JSON:
+        payload: dict[str, Any] = {
+            "biennium": dataset.biennium.code,
+            "organization": dataset.biennium.organization,
+            "counts": result.counts,
+            "totals": [
+                {
+                    "resource": g.resource,
+                    "source": g.source,
+                    "phase": g.phase,
+                    "grain": list(g.grain),
+                    "facts": g.facts,
+                    "total": format_decimal(g.total),
+                    "unit": g.unit.value,
+                }
+                for g in result.totals
+            ],
+        }
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    b = dataset.biennium
+    out.print(
+        t(
+            "cli.summary.title",
+            lang,
+            organization=b.organization_name.get(lang),
+            biennium=b.label.get(lang),
+        )
+    )
+    counts = Table(title=t("cli.summary.counts", lang))
+    counts.add_column(t("cli.summary.entity", lang))
+    counts.add_column(t("cli.summary.rows", lang), justify="right")
+    for name, count in result.counts.items():
+        counts.add_row(t(f"resource.{name}", lang), f"{count:,}")
+    out.print(counts)
+    if result.totals:
+        totals = Table(title=t("cli.summary.totals", lang))
+        for key in ("source", "phase", "grain", "facts", "total"):
+            totals.add_column(
+                t(f"cli.summary.{key}", lang),
+                justify="right" if key in ("facts", "total") else "left",
+            )
+        for g in result.totals:
+            grain = " × ".join(t(f"dimension.{d}", lang) for d in g.grain) or t(
+                "dimension.all", lang
+            )
+            totals.add_row(
+                g.source,
+                t(f"phase.{g.phase}", lang),
+                grain,
+                str(g.facts),
+                f"{g.total:,.0f} {g.unit.value}",
+            )
+        out.print(totals)
