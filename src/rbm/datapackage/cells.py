@@ -108,6 +108,6 @@ def format_cell(value: object) -> str:
 
 
 def format_decimal(value: Decimal) -> str:
-    """Plain notation without trailing zeros: 214036, -5.9, 0.25."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    """Plain notation keeping the printed precision: 214036, -5.9, 329.0."""
+    text = format(value, "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text

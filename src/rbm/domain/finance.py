@@ -155,6 +155,8 @@ class PublishedFigure:
     result: str | None
     cost_category: str | None
     union: str | None
+    item: str | None  # a line, category, grade or measure code the figure is about
+    excludes: str | None  # ";"-separated sector codes a total leaves out (e.g. "un")
     value: Decimal
     unit: FigureUnit
     note: str | None

@@ -33,3 +33,4 @@ class Source:
     kind: SourceKind
     title: Text
     lines: str | None = None
+    part_of: str | None = None  # the section or table this source belongs to

@@ -12,22 +12,17 @@ from rbm.datapackage.cells import format_decimal
 
 
 class ExactDecimal(sa.types.TypeDecorator[Decimal]):
-    """NUMERIC(28, 6) where the backend has it; canonical text on SQLite, which would use floats."""
+    """A decimal kept as its canonical text, as printed: `329.0` stays `329.0`.
 
-    impl = sa.Numeric(28, 6)
+    The printed precision matters (reconciliation's rounding bounds come from it), SQLite
+    has no decimal type, and NUMERIC(p, s) would pad every value to the same scale.
+    """
+
+    impl = sa.String(48)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(sa.String(40))
-        return dialect.type_descriptor(sa.Numeric(28, 6, asdecimal=True))
-
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return format_decimal(value) if dialect.name == "sqlite" else value
+        return None if value is None else format_decimal(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return Decimal(value).normalize() if dialect.name != "sqlite" else Decimal(value)
+        return None if value is None else Decimal(value)

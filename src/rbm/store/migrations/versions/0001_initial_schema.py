@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:19:42.784207
+Create Date: 2026-11-25 12:24:39.123744
 """
 
 from __future__ import annotations
@@ -43,6 +43,14 @@ def upgrade() -> None:
         sa.Column("title_zh", sa.Text(), nullable=False),
         sa.Column("title_en", sa.Text(), nullable=False),
         sa.Column("lines", sa.Text(), nullable=True),
+        sa.Column("part_of", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["biennium", "part_of"],
+            ["sources.biennium", "sources.id"],
+            name="fk_sources_part_of",
+            initially="DEFERRED",
+            deferrable=True,
+        ),
         sa.ForeignKeyConstraint(
             ["biennium"],
             ["bienniums.code"],
@@ -62,28 +70,14 @@ def upgrade() -> None:
         sa.Column("category", sa.Text(), nullable=False),
         sa.Column("report_kind", sa.Text(), nullable=True),
         sa.Column("business_case", sa.Text(), nullable=True),
-        sa.Column("budget", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
-        sa.Column(
-            "expenditure_prior", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column(
-            "expenditure_current",
-            rbm.store.types.ExactDecimal(precision=28, scale=6),
-            nullable=False,
-        ),
+        sa.Column("budget", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("expenditure_prior", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("expenditure_current", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("completed", sa.Boolean(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
-        sa.Column(
-            "balance_returned", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
-        sa.Column(
-            "annual_recurring_cost",
-            rbm.store.types.ExactDecimal(precision=28, scale=6),
-            nullable=True,
-        ),
-        sa.Column(
-            "overall_progress", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
+        sa.Column("balance_returned", rbm.store.types.ExactDecimal(length=48), nullable=True),
+        sa.Column("annual_recurring_cost", rbm.store.types.ExactDecimal(length=48), nullable=True),
+        sa.Column("overall_progress", rbm.store.types.ExactDecimal(length=48), nullable=True),
         sa.Column("objectives_zh", sa.Text(), nullable=True),
         sa.Column("objectives_en", sa.Text(), nullable=True),
         sa.Column("achievements_zh", sa.Text(), nullable=True),
@@ -309,7 +303,7 @@ def upgrade() -> None:
         sa.Column("measure", sa.Text(), nullable=False),
         sa.Column("phase", sa.Text(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=True),
-        sa.Column("value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("value", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["biennium", "source"],
@@ -378,7 +372,7 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("category", sa.Text(), nullable=False),
         sa.Column("union", sa.Text(), nullable=True),
-        sa.Column("amount", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("amount", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -422,7 +416,7 @@ def upgrade() -> None:
         sa.Column("union", sa.Text(), nullable=True),
         sa.Column("phase", sa.Text(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=True),
-        sa.Column("amount", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("amount", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -464,7 +458,7 @@ def upgrade() -> None:
         sa.Column("sector", sa.Text(), nullable=False),
         sa.Column("grade", sa.Text(), nullable=False),
         sa.Column("phase", sa.Text(), nullable=False),
-        sa.Column("count", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("count", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["biennium", "sector"],
@@ -498,14 +492,10 @@ def upgrade() -> None:
         sa.Column("name_zh", sa.Text(), nullable=False),
         sa.Column("name_en", sa.Text(), nullable=False),
         sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("budget", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True),
-        sa.Column(
-            "adjusted_budget", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
-        sa.Column(
-            "expenditure", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
-        sa.Column("progress", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True),
+        sa.Column("budget", rbm.store.types.ExactDecimal(length=48), nullable=True),
+        sa.Column("adjusted_budget", rbm.store.types.ExactDecimal(length=48), nullable=True),
+        sa.Column("expenditure", rbm.store.types.ExactDecimal(length=48), nullable=True),
+        sa.Column("progress", rbm.store.types.ExactDecimal(length=48), nullable=True),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -606,7 +596,7 @@ def upgrade() -> None:
         sa.Column("segment_zh", sa.Text(), nullable=True),
         sa.Column("segment_en", sa.Text(), nullable=True),
         sa.Column("period", sa.Text(), nullable=False),
-        sa.Column("value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("value", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -641,12 +631,8 @@ def upgrade() -> None:
         sa.Column("biennium", sa.String(length=32), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("sector", sa.Text(), nullable=False),
-        sa.Column(
-            "transfers_in", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column(
-            "transfers_out", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
+        sa.Column("transfers_in", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("transfers_out", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -681,28 +667,14 @@ def upgrade() -> None:
         sa.Column("donor_zh", sa.Text(), nullable=False),
         sa.Column("donor_en", sa.Text(), nullable=False),
         sa.Column("sector", sa.Text(), nullable=True),
-        sa.Column(
-            "opening_balance", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column("receipts", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
-        sa.Column("interest", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
-        sa.Column(
-            "other_income", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column(
-            "staff_costs", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column(
-            "other_direct_costs",
-            rbm.store.types.ExactDecimal(precision=28, scale=6),
-            nullable=False,
-        ),
-        sa.Column(
-            "admin_support", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
-        sa.Column(
-            "closing_balance", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False
-        ),
+        sa.Column("opening_balance", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("receipts", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("interest", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("other_income", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("staff_costs", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("other_direct_costs", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("admin_support", rbm.store.types.ExactDecimal(length=48), nullable=False),
+        sa.Column("closing_balance", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -739,7 +711,7 @@ def upgrade() -> None:
         sa.Column("cost_category", sa.Text(), nullable=True),
         sa.Column("union", sa.Text(), nullable=True),
         sa.Column("funding", sa.Text(), nullable=True),
-        sa.Column("amount", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("amount", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -798,7 +770,7 @@ def upgrade() -> None:
         sa.Column("sector", sa.Text(), nullable=True),
         sa.Column("item_zh", sa.Text(), nullable=True),
         sa.Column("item_en", sa.Text(), nullable=True),
-        sa.Column("amount", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("amount", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -924,7 +896,9 @@ def upgrade() -> None:
         sa.Column("result", sa.Text(), nullable=True),
         sa.Column("cost_category", sa.Text(), nullable=True),
         sa.Column("union", sa.Text(), nullable=True),
-        sa.Column("value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=False),
+        sa.Column("item", sa.Text(), nullable=True),
+        sa.Column("excludes", sa.Text(), nullable=True),
+        sa.Column("value", rbm.store.types.ExactDecimal(length=48), nullable=False),
         sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("source", sa.Text(), nullable=False),
@@ -1111,24 +1085,18 @@ def upgrade() -> None:
         sa.Column("segment_zh", sa.Text(), nullable=True),
         sa.Column("segment_en", sa.Text(), nullable=True),
         sa.Column("baseline_text", sa.Text(), nullable=True),
-        sa.Column(
-            "baseline_value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
+        sa.Column("baseline_value", rbm.store.types.ExactDecimal(length=48), nullable=True),
         sa.Column("baseline_unit", sa.Text(), nullable=True),
         sa.Column("baseline_period", sa.Text(), nullable=True),
         sa.Column("target_text", sa.Text(), nullable=False),
         sa.Column("target_kind", sa.Text(), nullable=False),
         sa.Column("target_params", sa.JSON(), nullable=True),
         sa.Column("actual_text", sa.Text(), nullable=True),
-        sa.Column(
-            "actual_value", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
+        sa.Column("actual_value", rbm.store.types.ExactDecimal(length=48), nullable=True),
         sa.Column("actual_unit", sa.Text(), nullable=True),
         sa.Column("actual_period", sa.Text(), nullable=True),
         sa.Column("actual_flags", sa.Text(), nullable=True),
-        sa.Column(
-            "response_rate", rbm.store.types.ExactDecimal(precision=28, scale=6), nullable=True
-        ),
+        sa.Column("response_rate", rbm.store.types.ExactDecimal(length=48), nullable=True),
         sa.Column("confidence_interval", sa.Text(), nullable=True),
         sa.Column("published_mark", sa.Text(), nullable=True),
         sa.Column("assessor_rating", sa.Text(), nullable=True),

@@ -1,0 +1,1 @@
+"""Finance computations: ratios, transfers and the key financial identities."""

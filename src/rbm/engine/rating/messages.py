@@ -1,0 +1,60 @@
+"""Explanations as values: a catalogue key and its parameters, rendered in zh or en on demand.
+
+The engine formats numbers itself (they read the same in both languages); parameters that
+are messages (a rating's name, a reason, a list of years) are rendered in the reader's
+language.
+
+>>> Message.of("rating.fully").text("zh")
+'完全实现'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeAlias
+
+from rbm.domain.money import round_half_up
+from rbm.domain.text import Lang
+from rbm.i18n import t
+
+Param: TypeAlias = "str | Message | tuple[Message, ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A catalogue key with its parameters; tuples of messages are joined by a separator."""
+
+    key: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: Param) -> Message:
+        return cls(key, tuple(params.items()))
+
+    def text(self, lang: Lang) -> str:
+        return t(self.key, lang, **{name: _render(value, lang) for name, value in self.params})
+
+
+def _render(value: Param, lang: Lang) -> str:
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, tuple):
+        return t("rating.separator", lang).join(item.text(lang) for item in value)
+    return value
+
+
+def number(value: Decimal, places: int = 2) -> str:
+    """A number with thousands separators, rounded half up, without trailing zeros."""
+    text = format(round_half_up(value, places).normalize(), ",f")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(value: Decimal, places: int = 0) -> str:
+    return number(value, places) + "%"
+
+
+def quantity(value: Decimal, unit: str | None) -> str:
+    """A value of the source as the reader sees it: percentages keep their sign, other units
+    (persons, CHF, days, written in the source language) are left to the surrounding text."""
+    return percent(value, 2) if unit == "%" else number(value)
