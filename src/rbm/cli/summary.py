@@ -10,6 +10,8 @@ from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
 from rbm.datapackage.cells import format_decimal
+from rbm.domain.text import Lang
+from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.summary import summarize
 from rbm.i18n import t
 
@@ -25,6 +27,7 @@ def summary(
     lang = settings.lang
     dataset = stored_dataset(settings, biennium)
     result = summarize(dataset)
+    heads = headlines(dataset)
     if format == OutputFormat.JSON:
         payload: dict[str, Any] = {
             "biennium": dataset.biennium.code,
@@ -42,6 +45,7 @@ def summary(
                 }
                 for g in result.totals
             ],
+            "headlines": _headlines_json(heads),
         }
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
@@ -54,6 +58,7 @@ def summary(
             biennium=b.label.get(lang),
         )
     )
+    out.print(_headlines_table(heads, lang))
     counts = Table(title=t("cli.summary.counts", lang))
     counts.add_column(t("cli.summary.entity", lang))
     counts.add_column(t("cli.summary.rows", lang), justify="right")
@@ -79,3 +84,31 @@ def summary(
                 f"{g.total:,.0f} {g.unit.value}",
             )
         out.print(totals)
+
+
+def _headlines_json(heads: Headlines) -> dict[str, Any]:
+    return {
+        "unit": "kCHF",
+        "lines": {name: format_decimal(value) for name, value in heads.lines.items()},
+        "approved": format_decimal(heads.approved),
+        "adjusted": format_decimal(heads.adjusted),
+        "executed": format_decimal(heads.executed),
+        "utilization": None if heads.utilization is None else format_decimal(heads.utilization),
+    }
+
+
+def _headlines_table(heads: Headlines, lang: Lang) -> Table:
+    table = Table(title=t("cli.summary.headlines", lang))
+    table.add_column(t("cli.summary.figure", lang))
+    table.add_column(t("cli.summary.value", lang), justify="right")
+    for name, value in heads.lines.items():
+        table.add_row(t(f"line.{name}", lang), f"{value / 1000:,.1f} MCHF")
+    for phase, value in (
+        ("approved", heads.approved),
+        ("adjusted", heads.adjusted),
+        ("executed", heads.executed),
+    ):
+        table.add_row(t(f"phase.{phase}", lang), f"{value:,.0f} kCHF")
+    if heads.utilization is not None:
+        table.add_row(t("measure.utilization", lang), f"{heads.utilization}%")
+    return table

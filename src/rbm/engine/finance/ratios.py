@@ -13,7 +13,8 @@ def percent(part: Decimal, whole: Decimal, places: int = 0) -> Decimal | None:
     """`part` as a percentage of `whole`, rounded half up; None when `whole` is zero."""
     if whole == 0:
         return None
-    return round_half_up(part / whole * HUNDRED, places)
+    value = round_half_up(part / whole * HUNDRED, places)
+    return abs(value) if value == 0 else value  # no "-0.0%"
 
 
 def utilization(expenditure: Decimal, budget: Decimal) -> Decimal | None:

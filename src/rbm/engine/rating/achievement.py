@@ -4,13 +4,14 @@
     at_least           threshold                actual ÷ threshold
     at_most            threshold                threshold ÷ actual (lower is better)
     growth_pct         pct                      (actual − baseline) ÷ (baseline × pct/100)
-    annual_growth_pct  pct, years = 1           (actual − baseline) ÷ (baseline × ((1 + pct/100)^years − 1))
+    annual_growth_pct  pct, years = 1           (actual − baseline) ÷ (target − baseline),
+                                                target = baseline × (1 + pct/100)^years
     increase           amount                   (actual − baseline) ÷ amount
     new_in_period      amount, cumulative       new ÷ amount; new = actual, or actual − baseline
                                                 when the actual is cumulative
     count              count                    actual ÷ count
     x_of_y             x, y, actual_y = y       (actual ÷ actual_y) ÷ (x ÷ y)
-    maintain           lower_is_better          actual ÷ baseline (baseline ÷ actual when lower is better)
+    maintain           lower_is_better          actual ÷ baseline (inverted when lower is better)
     decrease           pct | amount | to        (baseline − actual) ÷ (baseline − target)
     per_year           values, actuals,         each year's actual ÷ its value; the minimum (or the
                        lower_is_better          mean, a methodology setting) of the years
@@ -89,7 +90,9 @@ class _NotAssessable(Exception):
 
 def _invalid(key: str, **params: str) -> _NotAssessable:
     problem = Message.of(key, **params)
-    return _NotAssessable("invalid_params", Message.of("rating.reason.invalid_params", problem=problem))
+    return _NotAssessable(
+        "invalid_params", Message.of("rating.reason.invalid_params", problem=problem)
+    )
 
 
 def achieve(
@@ -118,7 +121,9 @@ def achieve(
     except ArithmeticError:  # e.g. an overflow from absurd parameters
         return Achievement(
             None,
-            Message.of("rating.reason.invalid_params", problem=Message.of("rating.param.arithmetic")),
+            Message.of(
+                "rating.reason.invalid_params", problem=Message.of("rating.param.arithmetic")
+            ),
             None,
             "invalid_params",
         )
@@ -138,8 +143,13 @@ def _uses_baseline(pie: Pie, params: _Params, m: Methodology) -> bool:
         return True
     if kind == TargetKind.NEW_IN_PERIOD:
         return params.flag("cumulative")
+    baseline = pie.baseline_value
     thresholds = (TargetKind.AT_LEAST, TargetKind.AT_MOST)
-    return kind in thresholds and m.threshold_basis == ThresholdBasis.PROGRESS
+    if kind not in thresholds or m.threshold_basis != ThresholdBasis.PROGRESS or baseline is None:
+        return False
+    threshold = params.number("threshold", positive=False)
+    # progress is measured only from a baseline that does not yet meet the threshold
+    return baseline < threshold if kind == TargetKind.AT_LEAST else baseline > threshold
 
 
 def _blocked_by(pie: Pie, params: _Params, m: Methodology) -> bool:
@@ -256,7 +266,7 @@ def _inverse_share(actual: Decimal, target: Decimal) -> Decimal:
 
 
 def _progress(baseline: Decimal, target: Decimal, actual: Decimal) -> Decimal:
-    """How far the actual went from the baseline toward the target, in percent (either direction)."""
+    """How far the actual went from the baseline toward the target, in percent."""
     span = target - baseline
     if span == ZERO:
         return HUNDRED if actual == target else ZERO
@@ -276,7 +286,11 @@ def _at_least(pie: Pie, p: _Params, m: Methodology) -> Achievement:
     threshold = p.number("threshold", positive=False)
     actual = _actual(pie)
     baseline = pie.baseline_value
-    if m.threshold_basis == ThresholdBasis.PROGRESS and baseline is not None and baseline < threshold:
+    if (
+        m.threshold_basis == ThresholdBasis.PROGRESS
+        and baseline is not None
+        and baseline < threshold
+    ):
         value = _progress(baseline, threshold, actual)
         key, extra = "rating.explain.at_least_progress", {"baseline": _q(pie, baseline)}
     else:
@@ -296,7 +310,11 @@ def _at_most(pie: Pie, p: _Params, m: Methodology) -> Achievement:
     threshold = p.number("threshold", positive=False)
     actual = _actual(pie)
     baseline = pie.baseline_value
-    if m.threshold_basis == ThresholdBasis.PROGRESS and baseline is not None and baseline > threshold:
+    if (
+        m.threshold_basis == ThresholdBasis.PROGRESS
+        and baseline is not None
+        and baseline > threshold
+    ):
         value = _progress(baseline, threshold, actual)
         key, extra = "rating.explain.at_most_progress", {"baseline": _q(pie, baseline)}
     else:
@@ -472,7 +490,9 @@ def _per_year(pie: Pie, p: _Params, m: Methodology) -> Achievement:
     items: list[Message] = []
     for year in sorted(values):
         if year not in actuals:
-            raise _NotAssessable("missing_year", Message.of("rating.reason.missing_year", year=year))
+            raise _NotAssessable(
+                "missing_year", Message.of("rating.reason.missing_year", year=year)
+            )
         actual, target = actuals[year], values[year]
         share = _inverse_share(actual, target) if lower else _share(actual, target)
         shares.append(share)

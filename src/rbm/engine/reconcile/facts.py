@@ -3,6 +3,7 @@ an amount in a common unit, and the bound of its rounding."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,6 +55,11 @@ def _money(amount: Decimal, unit: Unit) -> tuple[Decimal, Decimal]:
     return convert(amount, unit, Unit.KCHF), convert(half_unit(amount), unit, Unit.KCHF)
 
 
+def _slug(text: str) -> str:
+    """An item's English name as a code: "Trust funds" → trust_funds."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
 def _dims(**dims: object) -> dict[str, object]:
     return {k: v for k, v in dims.items() if v is not None}
 
@@ -75,7 +81,7 @@ def facts(dataset: Dataset) -> list[Fact]:
         out.append(Fact(measure, b.phase.value, dims, amount, half, MONEY, b.source, i))
     for i, d in enumerate(dataset.development_expenditure):
         amount, half = _money(d.amount, d.unit)
-        dims = _dims(sector=d.sector, result=d.result)
+        dims = _dims(sector=d.sector, result=d.result, item=_slug(d.item.en) or None)
         out.append(
             Fact("development_expenditure", d.phase.value, dims, amount, half, MONEY, d.source, i)
         )

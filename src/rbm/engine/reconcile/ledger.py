@@ -37,6 +37,7 @@ class Ledger:
 
     def __init__(self, dataset: Dataset) -> None:
         self.parents = hierarchies(dataset)
+        self.unallocated = frozenset(s.code for s in dataset.sectors if s.unallocated)
         kinds = {s.id: s for s in dataset.sources}
         # dashboards of one section form one table; every other source stands alone
         self.group = {
@@ -76,7 +77,9 @@ class Ledger:
         return [
             f
             for f in self.by_measure.get((measure, phase), [])
-            if self._matches(f, measure, dims) and f.dims.get(SECTOR) not in excludes
+            if self._matches(f, measure, dims)
+            and f.dims.get(SECTOR) not in excludes
+            and f.dims.get("item") not in excludes
         ]
 
     def sums(
@@ -92,8 +95,8 @@ class Ledger:
         """Every way the facts of each source add up to the claim `dims`.
 
         A source's facts are split by grain (their dimensions other than the sector); each
-        grain that is not coarser than another is one decomposition, joined by facts of
-        single sectors given at a coarser grain (e.g. the unallocated line of a table).
+        grain is one decomposition, joined by the facts of sectors it lacks that the source
+        gives at a coarser grain (e.g. a table's unallocated line, printed as one figure).
         """
         wanted = None if sources is None else set(sources)
         by_source: dict[str, list[Fact]] = defaultdict(list)
@@ -108,7 +111,9 @@ class Ledger:
                 if any(grain < other for other in grains):
                     continue
                 parts = tuple(
-                    f for f in found if _grain(f) == grain or (_grain(f) < grain and SECTOR in f.dims)
+                    f
+                    for f in found
+                    if _grain(f) == grain or (_grain(f) < grain and SECTOR in f.dims)
                 )
                 out.append(
                     Sum(
@@ -121,14 +126,28 @@ class Ledger:
                 )
         return out
 
-    def covers(self, candidate: Sum, measure: str, phase: str | None, dims: Mapping[str, object], excludes: frozenset[str]) -> bool:
-        """Whether a sum runs over every value the claim includes, for each summed dimension."""
+    def covers(
+        self,
+        candidate: Sum,
+        measure: str,
+        phase: str | None,
+        dims: Mapping[str, object],
+        excludes: frozenset[str],
+    ) -> bool:
+        """Whether a sum runs over every value the claim includes, for each summed dimension.
+
+        A part without the dimension stands for all its other values, so it completes it.
+        """
         everything = self.matching(measure, phase, dims, excludes)
         for dim in candidate.grain - set(dims):
             if dim not in SUMMABLE:
                 return False
+            if any(dim not in f.dims for f in candidate.parts):
+                continue
             values = {self._top(dim, f.dims[dim]) for f in everything if dim in f.dims and f.amount}
-            have = {self._top(dim, f.dims[dim]) for f in candidate.parts if dim in f.dims and f.amount}
+            have = {
+                self._top(dim, f.dims[dim]) for f in candidate.parts if dim in f.dims and f.amount
+            }
             if have != values:
                 return False
         return True

@@ -1,0 +1,187 @@
+"""The reconcile command: every published total and percentage recomputed, every marginal
+two sources give compared, and the transfers checked against FR 3.4."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
+from rbm.datapackage.cells import format_decimal
+from rbm.domain.dataset import Dataset
+from rbm.domain.text import Lang
+from rbm.engine.finance.transfers import TransferBasis
+from rbm.engine.reconcile.findings import Finding, FindingClass, Side
+from rbm.engine.reconcile.run import reconcile as run_reconcile
+from rbm.engine.reconcile.settings import Settings
+from rbm.engine.transfers_report import TransferReport, transfer_report
+from rbm.i18n import t
+
+
+class Show(StrEnum):
+    DIFFERENCES = "differences"
+    ROUNDING = "rounding"
+    ALL = "all"
+
+
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+    tolerance: Annotated[
+        float | None,
+        typer.Option("--tolerance", help="Fixed tolerance instead of the rounding-aware one."),
+    ] = None,
+    basis: Annotated[
+        TransferBasis, typer.Option("--transfer-basis", help="FR 3.4 on net or gross transfers.")
+    ] = TransferBasis.NET,
+    show: Annotated[
+        Show, typer.Option("--show", help="Which findings the text lists.")
+    ] = Show.ROUNDING,
+    biennium: Annotated[str | None, typer.Option("--biennium")] = None,
+) -> None:
+    """Recompute every published total and percentage, and compare the sources."""
+    settings = settings_of(ctx)
+    lang = settings.lang
+    dataset = stored_dataset(settings, biennium)
+    options = Settings(
+        tolerance=None if tolerance is None else Decimal(str(tolerance)), transfer_basis=basis
+    )
+    result = run_reconcile(dataset, options)
+    transfers = transfer_report(dataset)
+    if format == OutputFormat.JSON:
+        payload = {
+            "summary": result.summary(),
+            "findings": [_finding_json(f) for f in result.findings],
+            "unchecked": list(result.unchecked),
+            "transfers": transfers.to_dict(basis),
+        }
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    summary = result.summary()
+    out.print(t("reconcile.summary", lang, **summary), highlight=False)
+    wanted = {
+        Show.DIFFERENCES: {FindingClass.DIFFERENCE},
+        Show.ROUNDING: {FindingClass.DIFFERENCE, FindingClass.ROUNDING},
+        Show.ALL: set(FindingClass),
+    }[show]
+    for klass in (FindingClass.DIFFERENCE, FindingClass.ROUNDING, FindingClass.EXACT):
+        chosen = [f for f in result.findings if f.klass == klass]
+        if klass in wanted and chosen:
+            out.print(_findings_table(dataset, chosen, klass, lang))
+    out.print(_transfers_table(dataset, transfers, basis, lang))
+    if result.unchecked:
+        out.print(t("reconcile.unchecked", lang, count=len(result.unchecked)), highlight=False)
+
+
+def _side_json(side: Side) -> dict[str, Any]:
+    return {
+        "value": float(side.value),
+        "source": side.source,
+        "how": side.how,
+        "ref": side.ref,
+    }
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "subject": finding.subject,
+        "left": _side_json(finding.left),
+        "right": _side_json(finding.right),
+        "difference": float(finding.difference),
+        "unit": finding.unit,
+        "class": finding.klass.value,
+        "params": finding.params,
+    }
+
+
+def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
+    """What a finding is about, in the reader's language."""
+    sectors = {s.code: s.short.get(lang) for s in dataset.sectors}
+    costs = {c.code: c.name.get(lang) for c in dataset.cost_categories}
+    unions = {u.code: u.name.get(lang) for u in dataset.unions}
+    parts = [t(f"measure.{subject['measure']}", lang)] if "measure" in subject else []
+    if "phase" in subject:
+        parts.append(t(f"phase.{subject['phase']}", lang))
+    for dim, value in subject.items():
+        if dim in ("measure", "phase"):
+            continue
+        shown = {"sector": sectors, "cost_category": costs, "union": unions}.get(dim, {}).get(
+            value, value
+        )
+        parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
+    return " · ".join(parts)
+
+
+def _findings_table(
+    dataset: Dataset, findings: list[Finding], klass: FindingClass, lang: Lang
+) -> Table:
+    table = Table(title=t(f"reconcile.class.{klass.value}", lang, count=len(findings)))
+    for key in ("check", "what", "left", "right", "difference"):
+        table.add_column(
+            t(f"reconcile.column.{key}", lang), justify="right" if key == "difference" else "left"
+        )
+    for f in findings:
+        table.add_row(
+            t(f"check.{f.check}", lang),
+            describe(dataset, f.subject, lang),
+            _side_text(f.left, f.unit),
+            _side_text(f.right, f.unit),
+            _number(f.difference),
+        )
+    return table
+
+
+def _side_text(side: Side, unit: str) -> str:
+    ref = f" ({side.ref})" if side.ref else ""
+    return f"{_number(side.value)} {unit} · {side.source}{ref}"
+
+
+def _number(value: Decimal) -> str:
+    text = format_decimal(value)
+    whole, _, decimals = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-') or 0):,}"
+    return f"{sign}{grouped}{'.' + decimals if decimals else ''}"
+
+
+def _transfers_table(
+    dataset: Dataset, report: TransferReport, basis: TransferBasis, lang: Lang
+) -> Table:
+    sectors = {s.code: s.name.get(lang) for s in dataset.sectors}
+    table = Table(title=t("reconcile.transfers.title", lang, basis=t(f"basis.{basis.value}", lang)))
+    for key in (
+        "sector",
+        "in",
+        "out",
+        "net",
+        "pct_sector",
+        "pct_total",
+        "limit",
+        "breach_net",
+        "breach_gross",
+    ):
+        table.add_column(
+            t(f"reconcile.transfers.{key}", lang), justify="left" if key == "sector" else "right"
+        )
+    breaches = {b.value: {x.sector for x in report.breaches[b]} for b in TransferBasis}
+    for line in report.lines:
+        limit = report.limits.get(line.sector)
+        table.add_row(
+            sectors.get(line.sector, line.sector),
+            _number(line.transfers_in),
+            _number(line.transfers_out),
+            _number(line.net),
+            "-" if line.pct_sector is None else f"{line.pct_sector}%",
+            "-" if line.pct_total is None else f"{line.pct_total}%",
+            "-" if limit is None else _number(limit),
+            "✗" if line.sector in breaches["net"] else "",
+            "✗" if line.sector in breaches["gross"] else "",
+        )
+    return table

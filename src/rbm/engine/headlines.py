@@ -1,0 +1,65 @@
+"""The financial headline figures: the key financial lines of the whole organization, and the
+budget, final budget, expenditure and utilization over all sectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rbm.domain.dataset import Dataset
+from rbm.domain.enums import BudgetPhase, FinancialPhase, Unit
+from rbm.domain.money import convert
+from rbm.engine.finance.identities import IDENTITIES, evaluate
+from rbm.engine.finance.ratios import utilization
+from rbm.engine.transfers_report import by_sector
+
+HEADLINE_LINES = (
+    "income",
+    "expenditure_after_ipsas",
+    "operating_result",
+    "investment_income",
+    "surplus",
+    "net_assets_closing",
+)
+
+
+@dataclass(frozen=True)
+class Headlines:
+    lines: dict[str, Decimal]  # key financial lines, actual, kCHF
+    approved: Decimal
+    adjusted: Decimal
+    executed: Decimal
+    utilization: Decimal | None
+
+
+def key_lines(
+    dataset: Dataset, phase: FinancialPhase = FinancialPhase.ACTUAL
+) -> dict[str, Decimal]:
+    """The organization's stored lines (kCHF) and every line the identities derive from them."""
+    lines: dict[str, Decimal] = {}
+    for fact in dataset.key_financials:
+        if fact.union is None and fact.phase == phase and fact.year is None:
+            lines.setdefault(fact.line, convert(fact.amount, fact.unit, Unit.KCHF))
+    changed = True
+    while changed:
+        changed = False
+        for identity in IDENTITIES:
+            if identity.total in lines:
+                continue
+            value = evaluate(identity, lines)
+            if value is not None:
+                lines[identity.total] = value
+                changed = True
+    return lines
+
+
+def headlines(dataset: Dataset) -> Headlines:
+    totals = {phase: sum(by_sector(dataset, phase).values(), Decimal(0)) for phase in BudgetPhase}
+    lines = key_lines(dataset)
+    return Headlines(
+        {name: lines[name] for name in HEADLINE_LINES if name in lines},
+        totals[BudgetPhase.APPROVED],
+        totals[BudgetPhase.ADJUSTED],
+        totals[BudgetPhase.EXECUTED],
+        utilization(totals[BudgetPhase.EXECUTED], totals[BudgetPhase.ADJUSTED]),
+    )

@@ -1,0 +1,171 @@
+"""From a PIE to its assessment: computed rating, explanation, assessor and final rating.
+
+- computed rating: from the achievement (`achievement.achieve`) and the methodology's bands;
+  not assessable when the achievement cannot be computed, discontinued when the params say so.
+- assessor rating: accepted when it comes with a justification (zh or en); an assessor rating
+  without one is shown but not used.
+- final rating: the accepted assessor rating if there is one, else the computed rating.
+- agreement: whether the computed rating is one of the ratings the published glyph stands for
+  (⚫ fully, partially or not assessable; U+F070 not achieved; ⧫ discontinued).
+
+>>> from rbm.domain.enums import PublishedMark as M, Rating as R
+>>> agrees(R.PARTIALLY, M.DOT), agrees(R.PARTIALLY, M.NOT_ACHIEVED)
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rbm.domain.dataset import Dataset
+from rbm.domain.enums import FootnoteKind, FootnoteScope, PublishedMark, Rating
+from rbm.domain.framework import Footnote, Pie
+from rbm.domain.text import Lang
+from rbm.engine.rating.achievement import Achievement, achieve
+from rbm.engine.rating.messages import Message
+from rbm.engine.rating.methodology import Methodology, rate
+
+# What each published glyph can stand for (its colour was lost in extraction).
+MARK_RATINGS: dict[PublishedMark, frozenset[Rating]] = {
+    PublishedMark.DOT: frozenset({Rating.FULLY, Rating.PARTIALLY, Rating.NOT_ASSESSABLE}),
+    PublishedMark.NOT_ACHIEVED: frozenset({Rating.NOT_ACHIEVED}),
+    PublishedMark.DISCONTINUED: frozenset({Rating.DISCONTINUED}),
+}
+
+UNASSIGNED = "unassigned"
+
+
+def agrees(rating: Rating, mark: PublishedMark) -> bool:
+    return rating in MARK_RATINGS[mark]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """One PIE, rated; `pillar`, `result` and `sectors` place it in the framework."""
+
+    pie: Pie
+    result: str | None
+    pillar: str | None
+    sectors: tuple[str, ...]  # contributing sectors of its indicator; () when none is linked
+    achievement: Achievement
+    computed: Rating
+    assessor_accepted: bool
+    final: Rating
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the computed rating fits the published glyph; None when none is printed."""
+        mark = self.pie.published_mark
+        return None if mark is None else agrees(self.computed, mark)
+
+    @property
+    def explanation(self) -> Message:
+        rated = Message.of(
+            "rating.explain.rated",
+            detail=self.achievement.detail,
+            rating=rating_label(self.computed),
+        )
+        assessor = self.pie.assessor_rating
+        if assessor is None:
+            return rated
+        if not self.assessor_accepted:
+            return Message.of(
+                "rating.explain.assessor_ignored", explanation=rated, rating=rating_label(assessor)
+            )
+        return Message.of(
+            "rating.explain.assessor",
+            explanation=rated,
+            rating=rating_label(assessor),
+            justification=_justification(self.pie),
+        )
+
+    def explain(self, lang: Lang) -> str:
+        return self.explanation.text(lang)
+
+
+def rating_label(rating: Rating) -> Message:
+    return Message.of(f"rating.{rating.value}")
+
+
+def _justification(pie: Pie) -> str:
+    return pie.assessor_justification.zh or pie.assessor_justification.en
+
+
+def computed_rating(achievement: Achievement, methodology: Methodology) -> Rating:
+    if achievement.reason == "discontinued":
+        return Rating.DISCONTINUED
+    if achievement.percent is None:
+        return Rating.NOT_ASSESSABLE
+    return rate(achievement.percent, methodology)
+
+
+def assess_pie(
+    pie: Pie,
+    methodology: Methodology | None = None,
+    *,
+    result: str | None = None,
+    pillar: str | None = None,
+    sectors: tuple[str, ...] = (),
+    not_comparable: Footnote | None = None,
+) -> Assessment:
+    """Rate one PIE; the keyword arguments place it in the framework (see `assess_dataset`)."""
+    m = methodology or Methodology()
+    achievement = achieve(pie, m, not_comparable)
+    computed = computed_rating(achievement, m)
+    accepted = pie.assessor_rating is not None and bool(_justification(pie).strip())
+    final = pie.assessor_rating if accepted and pie.assessor_rating is not None else computed
+    return Assessment(pie, result, pillar, sectors, achievement, computed, accepted, final)
+
+
+def assess_dataset(
+    dataset: Dataset, methodology: Methodology | None = None
+) -> tuple[Assessment, ...]:
+    """Every PIE of the dataset, rated, in framework order (result, indicator, PIE)."""
+    m = methodology or Methodology()
+    indicators = {i.id: i for i in dataset.indicators}
+    results = {r.code: r for r in dataset.results}
+    sector_order = {s.code: s.order for s in dataset.sectors}
+    sectors: dict[str, list[str]] = {}
+    for link in dataset.indicator_sectors:
+        sectors.setdefault(link.indicator, []).append(link.sector)
+    caveats = _not_comparable(dataset.footnotes)
+
+    def order(pie: Pie) -> tuple[int, str, int, int, str]:
+        indicator = indicators.get(pie.indicator)
+        result = results.get(indicator.result) if indicator else None
+        return (
+            result.order if result else 1 << 30,
+            indicator.result if indicator else "",
+            indicator.order if indicator else 1 << 30,
+            pie.order,
+            pie.id,
+        )
+
+    assessed = []
+    for pie in sorted(dataset.pies, key=order):
+        indicator = indicators.get(pie.indicator)
+        result = results.get(indicator.result) if indicator else None
+        linked = sorted(set(sectors.get(pie.indicator, ())), key=lambda s: sector_order.get(s, 0))
+        assessed.append(
+            assess_pie(
+                pie,
+                m,
+                result=result.code if result else None,
+                pillar=result.pillar if result else None,
+                sectors=tuple(linked),
+                not_comparable=caveats.get((FootnoteScope.PIE, pie.id))
+                or caveats.get((FootnoteScope.INDICATOR, pie.indicator)),
+            )
+        )
+    return tuple(assessed)
+
+
+def _not_comparable(footnotes: Iterable[Footnote]) -> dict[tuple[FootnoteScope, str], Footnote]:
+    """Not-comparable footnotes by the PIE or indicator they are attached to."""
+    scopes = (FootnoteScope.PIE, FootnoteScope.INDICATOR)
+    return {
+        (f.scope, f.ref): f
+        for f in footnotes
+        if f.kind == FootnoteKind.NOT_COMPARABLE and f.scope in scopes
+    }

@@ -1,0 +1,44 @@
+"""Running every check over a dataset."""
+
+from __future__ import annotations
+
+from rbm.domain.dataset import Dataset
+from rbm.engine.reconcile import accounts, ratios, sums
+from rbm.engine.reconcile.facts import figures as published
+from rbm.engine.reconcile.findings import Finding, Reconciliation
+from rbm.engine.reconcile.ledger import Ledger
+from rbm.engine.reconcile.lookup import Lookup
+from rbm.engine.reconcile.settings import Settings
+
+DEFAULT = Settings()
+
+
+def reconcile(dataset: Dataset, settings: Settings = DEFAULT) -> Reconciliation:
+    """All findings, and the published figures that no check could recompute."""
+    ledger = Ledger(dataset)
+    figures = published(dataset)
+    lookup = Lookup(ledger, figures)
+    findings: list[Finding] = []
+    checked: set[str] = set()
+    for found, fig in (
+        *sums.published_totals(ledger, figures, settings),
+        *sums.published_parts(ledger, figures, settings),
+        *ratios.utilization(lookup, figures, settings),
+        *ratios.variance_pct(lookup, figures, settings),
+        *ratios.shares(lookup, figures, settings),
+        *accounts.transfers(dataset, lookup, figures, settings),
+        *accounts.identities(dataset, figures, settings),
+        *accounts.variances(lookup, figures, settings),
+    ):
+        if found is not None:
+            findings.append(found)
+            if fig is not None:
+                checked.add(fig.figure.id)
+    findings.extend(sums.published_pairs(figures, settings))
+    findings.extend(sums.fact_pairs(ledger, settings))
+    findings.extend(accounts.demand_by_year(dataset, settings))
+    findings.extend(ratios.utilization_basis(lookup, figures, settings))
+    checked.update(f.left.ref or "" for f in findings if f.check == "published_pair")
+    checked.update(f.right.ref or "" for f in findings if f.check == "published_pair")
+    unchecked = tuple(f.figure.id for f in figures if f.figure.id not in checked)
+    return Reconciliation(tuple(findings), unchecked)
