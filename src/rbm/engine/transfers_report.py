@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import BudgetPhase, Unit
+from rbm.domain.enums import BudgetPhase
 from rbm.domain.finance import BudgetFact
-from rbm.domain.money import convert
+from rbm.engine.finance.rollup import rollup
 from rbm.engine.finance.transfers import (
     Breach,
     Fr34Rule,
@@ -69,14 +69,15 @@ def by_sector(dataset: Dataset, phase: BudgetPhase = BudgetPhase.APPROVED) -> di
             and fact.funding is None
         ):
             by_sector[fact.sector][fact.source].append(fact)
-    totals = {}
-    for sector, sources in by_sector.items():
-        chosen = next(
+    chosen = [
+        fact
+        for sources in by_sector.values()
+        for fact in next(
             (facts for facts in sources.values() if any(f.result for f in facts)),
             next(iter(sources.values())),
         )
-        totals[sector] = sum((convert(f.amount, f.unit, Unit.KCHF) for f in chosen), Decimal(0))
-    return totals
+    ]
+    return {str(sector): total for (sector,), total in rollup(chosen, ("sector",)).items()}
 
 
 FR34 = Fr34Rule()

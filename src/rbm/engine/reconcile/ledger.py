@@ -133,14 +133,18 @@ class Ledger:
         phase: str | None,
         dims: Mapping[str, object],
         excludes: frozenset[str],
+        own: bool = False,
     ) -> bool:
         """Whether a sum runs over every value the claim includes, for each summed dimension.
 
         A part without the dimension stands for all its other values, so it completes it.
+        `own` says the sum comes from the claim's own table.
         """
         everything = self.matching(measure, phase, dims, excludes)
         for dim in candidate.grain - set(dims):
-            if dim not in SUMMABLE:
+            # a table may add up its own items (grades, categories); another table's items
+            # are a different population (e.g. the promotion resources within a result)
+            if dim not in SUMMABLE and not (own and dim == "item"):
                 return False
             if any(dim not in f.dims for f in candidate.parts):
                 continue

@@ -40,7 +40,11 @@ class Lookup:
         for fig in candidates:
             if fig.figure.source == source:
                 return _published(fig)
-        own = self.ledger.sums(measure, phase, dims, sources=[source], excludes=excludes)
+        own = [
+            s
+            for s in self.ledger.sums(measure, phase, dims, sources=[source], excludes=excludes)
+            if self.ledger.covers(s, measure, phase, dims, excludes, own=True)
+        ]
         if own:
             return Side(own[0].amount, source, "facts", own[0].description, own[0].half)
         if candidates:

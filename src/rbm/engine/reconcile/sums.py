@@ -54,7 +54,7 @@ def published_totals(
         own = [
             s
             for s in ledger.sums(p.measure, p.phase, dims, sources=[p.source], excludes=excludes)
-            if ledger.covers(s, p.measure, p.phase, dims, excludes)
+            if ledger.covers(s, p.measure, p.phase, dims, excludes, own=True)
         ]
         if own:
             for total in own:
