@@ -124,3 +124,58 @@ def test_database_url_from_the_environment(
     monkeypatch.setenv("RBM_DATABASE_URL", url)
     assert rbm("load", str(example))[0] == 0
     assert stored_rows(url) == 12
+
+
+BAD_INPUTS = {
+    "ragged row": ("results.csv", "code,pillar,order,title_zh,title_en,source\n1.1,1,1,a,b\n"),
+    "bad quoting": (
+        "results.csv",
+        'code,pillar,order,title_zh,title_en,source\n1.1,1,1,"a"b,c,R1\n',
+    ),
+    "wrong type": ("results.csv", "code,pillar,order,title_zh,title_en,source\n1.1,1,one,a,b,R1\n"),
+    "unknown reference": (
+        "results.csv",
+        "code,pillar,order,title_zh,title_en,source\n1.1,9,1,a,b,R1\n",
+    ),
+    "duplicate key": (
+        "results.csv",
+        "code,pillar,order,title_zh,title_en,source\n1.1,1,1,a,b,R1\n1.1,1,2,c,d,R1\n",
+    ),
+    "missing column": ("results.csv", "code,pillar,order,title_zh,source\n1.1,1,1,a,R1\n"),
+    "non-UTF-8": ("results.csv", "code,pillar,order,title_zh,title_en,source\n1.1,1,1,\xe9,b,R1\n"),
+    "byte-order mark": (
+        "results.csv",
+        "\ufeffcode,pillar,order,title_zh,title_en,source\n1.1,1,1,a,b,R1\n",
+    ),
+    "parentheses": (
+        "budget_facts.csv",
+        "phase,year,sector,result,cost_category,union,funding,amount,unit,source\napproved,,ops,,,,,(5),kCHF,T1\n",
+    ),
+    "absurdly large": (
+        "budget_facts.csv",
+        "phase,year,sector,result,cost_category,union,funding,amount,unit,source\napproved,,ops,,,,,9999999999999999999,kCHF,T1\n",
+    ),
+    "negative expenditure": (
+        "budget_facts.csv",
+        "phase,year,sector,result,cost_category,union,funding,amount,unit,source\nexecuted,,ops,,,,,-1,kCHF,T1\n",
+    ),
+    "missing file": ("pies.csv", None),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_every_kind_of_bad_input_leaves_the_store_untouched(
+    case: str, example: Path, store_url: str
+) -> None:
+    name, content = BAD_INPUTS[case]
+    target = example / "data" / name
+    if content is None:
+        target.unlink()
+    elif case == "non-UTF-8":
+        target.write_bytes(content.encode("latin-1"))
+    else:
+        target.write_text(content, encoding="utf-8")
+    code, _, err = rbm("load", str(example), db=store_url)
+    assert code == 1
+    assert f"data/{name}" in err
+    assert stored_rows(store_url) == 0
