@@ -10,7 +10,8 @@ from rbm import datasets
 
 
 def make_package(target: Path, sectors: int, facts_per_cell: int) -> int:
-    """Copy the embedded package's framework and write `sectors` × results × phases × N facts.
+    """Copy the embedded package, add `sectors` sectors and replace its budget facts with
+    `sectors` × results × phases × `facts_per_cell` facts.
 
     Returns the number of budget facts written.
     """
@@ -20,11 +21,8 @@ def make_package(target: Path, sectors: int, facts_per_cell: int) -> int:
         shutil.rmtree(target)
     shutil.copytree(source, target)
     data = target / "data"
-    with (data / "sectors.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (data / "sectors.csv").open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(
-            ["code", "short_zh", "short_en", "name_zh", "name_en", "order", "unallocated", "source"]
-        )
         for i in range(sectors):
             writer.writerow(
                 [f"s{i}", f"部门{i}", f"S{i}", f"部门 {i}", f"Sector {i}", i, "false", "表5"]
@@ -56,17 +54,4 @@ def make_package(target: Path, sectors: int, facts_per_cell: int) -> int:
                             [phase, "", f"s{s}", result, "", "", f"F{n}", amount, "CHF", "表4"]
                         )
                         count += 1
-    # facts that referred to the original sectors are dropped with them
-    for name in (
-        "transfers",
-        "posts",
-        "indicator_sectors",
-        "development_expenditure",
-        "published_figures",
-        "trust_funds",
-        "risks",
-    ):
-        path = data / f"{name}.csv"
-        header = path.read_text(encoding="utf-8").splitlines()[0]
-        path.write_text(header + "\n", encoding="utf-8")
     return count

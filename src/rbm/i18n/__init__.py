@@ -37,6 +37,9 @@ def t(key: str, lang: Lang, /, **params: object) -> str:
 
 
 def text(key: str, /, **params: object) -> Text:
-    """The message `key` in both languages."""
-    zh, en = (t(key, lang, **params) for lang in LANGS)
+    """The message `key` in both languages; a `Text` parameter is used in each language."""
+    zh, en = (
+        t(key, lang, **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()})
+        for lang in LANGS
+    )
     return Text(zh, en)

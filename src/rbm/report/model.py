@@ -1,0 +1,126 @@
+"""The report's view model: sections of tables, charts and paragraphs, each text bilingual.
+
+Every renderer (HTML, PDF, XLSX, tables.json) reads only these objects; tests check them
+without rendering anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from rbm.domain.text import Text
+
+NumberFormat = Literal["integer", "decimal1", "decimal2", "percent", "percent1", "text"]
+RowKind = Literal["data", "subtotal", "total", "heading"]
+ChartKind = Literal["bar", "stacked_bar", "grouped_bar", "donut", "gauge"]
+
+Value = Decimal | Text | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column; `format` says how its numbers print (percent: 90 means 90%)."""
+
+    label: Text
+    format: NumberFormat = "integer"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row: its label, one value per column (a number, a text, or None for nil), its kind
+    and indentation level, and the ids of the notes that apply to it."""
+
+    label: Text
+    values: tuple[Value, ...]
+    kind: RowKind = "data"
+    level: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    """A table note; `id` is what rows cite (e.g. "a"); published-figure notes say where the
+    report prints a different value than the engine computes."""
+
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table of the report, in its unit (e.g. thousand CHF), with its source reference."""
+
+    id: str
+    title: Text
+    unit: Text
+    stub: Text  # the header of the label column
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    source: str
+    notes: tuple[Note, ...] = ()
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row.values) != len(self.columns):
+                raise ValueError(f"{self.id}: row {row.label.en!r} has {len(row.values)} values")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart of `table` (rows are categories, columns are series); the table is also the
+    chart's accessible alternative."""
+
+    id: str
+    title: Text
+    description: Text
+    kind: ChartKind
+    table: TableView
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Text
+
+
+Block = TableView | ChartView | Paragraph
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    blocks: tuple[Block, ...] = ()
+    children: tuple[Section, ...] = ()
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: Text
+    organization: Text
+    biennium: Text
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def walk(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()
+
+    def tables(self) -> Iterator[TableView]:
+        """Every table, including the data of every chart, in reading order."""
+        for section in self.walk():
+            for block in section.blocks:
+                if isinstance(block, TableView):
+                    yield block
+                elif isinstance(block, ChartView):
+                    yield block.table
+
+    def charts(self) -> Iterator[ChartView]:
+        for section in self.walk():
+            yield from (b for b in section.blocks if isinstance(b, ChartView))

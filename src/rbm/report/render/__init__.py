@@ -1,0 +1,1 @@
+"""Renderers of the report's view model: one module per format."""
