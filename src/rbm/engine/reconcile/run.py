@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rbm.domain.dataset import Dataset
-from rbm.engine.reconcile import accounts, ratios, sums
+from rbm.engine.reconcile import accounts, projects, ratios, sums
 from rbm.engine.reconcile.facts import figures as published
 from rbm.engine.reconcile.findings import Finding, Reconciliation
 from rbm.engine.reconcile.ledger import Ledger
@@ -29,6 +29,10 @@ def reconcile(dataset: Dataset, settings: Settings = DEFAULT) -> Reconciliation:
         *accounts.transfers(dataset, lookup, figures, settings),
         *accounts.identities(dataset, figures, settings),
         *accounts.variances(lookup, figures, settings),
+        *projects.projects(dataset, figures, settings),
+        *projects.deliverables(dataset, figures, settings),
+        *projects.balances_returned(dataset, figures, settings),
+        *projects.utilization_bases(dataset, figures),
     ):
         if found is not None:
             findings.append(found)
@@ -37,6 +41,8 @@ def reconcile(dataset: Dataset, settings: Settings = DEFAULT) -> Reconciliation:
     findings.extend(sums.published_pairs(figures, settings))
     findings.extend(sums.fact_pairs(ledger, settings))
     findings.extend(accounts.demand_by_year(dataset, settings))
+    findings.extend(projects.cmp_against_annex_6(dataset, settings))
+    findings.extend(projects.trust_funds(dataset, settings))
     findings.extend(ratios.utilization_basis(lookup, figures, settings))
     checked.update(f.left.ref or "" for f in findings if f.check == "published_pair")
     checked.update(f.right.ref or "" for f in findings if f.check == "published_pair")
