@@ -219,3 +219,46 @@ def utilization_bases(dataset: Dataset, figures: list[Figure]) -> Iterator[tuple
         klass = FindingClass.EXACT if left.value == right.value else FindingClass.DIFFERENCE
         subject = {"measure": "project_utilization", "item": item or ""}
         yield Finding("project_utilization_basis", subject, left, right, "percent", klass), fig
+
+
+FUND_COLUMNS = (
+    "opening_balance",
+    "receipts",
+    "interest",
+    "other_income",
+    "staff_costs",
+    "other_direct_costs",
+    "admin_support",
+    "closing_balance",
+)
+
+
+def fund_totals(
+    dataset: Dataset, figures: list[Figure], settings: Settings
+) -> Iterator[tuple[Finding, Figure]]:
+    """Each fund's printed income and expenditure totals, and the 总计 row's columns."""
+    funds = {f.code: f for f in dataset.trust_funds}
+    for fig in figures:
+        p = fig.figure
+        item = p.item or ""
+        if p.measure in ("trust_fund_income", "trust_fund_expenditure") and item in funds:
+            f = fund_figures(funds[item])
+            value = f.income if p.measure == "trust_fund_income" else f.expenditure
+            how = (
+                "receipts + interest + other"
+                if p.measure == "trust_fund_income"
+                else "staff + other direct + support"
+            )
+        elif p.measure == "trust_fund_total" and item in FUND_COLUMNS:
+            value = sum((getattr(f, item) for f in dataset.trust_funds), Decimal(0))
+            how = f"{len(funds)} funds"
+        else:
+            continue
+        computed = Side(value, p.source, "computed", how)
+        subject = {"measure": p.measure, "item": item}
+        yield (
+            _finding(
+                "trust_fund_total", subject, _published(fig), computed, p.unit.value, settings
+            ),
+            fig,
+        )

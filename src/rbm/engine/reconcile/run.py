@@ -33,6 +33,7 @@ def reconcile(dataset: Dataset, settings: Settings = DEFAULT) -> Reconciliation:
         *projects.deliverables(dataset, figures, settings),
         *projects.balances_returned(dataset, figures, settings),
         *projects.utilization_bases(dataset, figures),
+        *projects.fund_totals(dataset, figures, settings),
     ):
         if found is not None:
             findings.append(found)
