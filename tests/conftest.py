@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from rbm import datasets
+from rbm.datapackage.package import read_package
+from rbm.domain.dataset import Dataset
 from tests import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,14 @@ def wipo_path() -> Path:
     path = datasets.embedded(datasets.DEFAULT)
     assert path is not None
     return path
+
+
+@pytest.fixture(scope="session")
+def wipo(wipo_path: Path) -> Dataset:
+    """The embedded WIPO 2024/25 dataset, read once."""
+    dataset = read_package(wipo_path).dataset
+    assert dataset is not None
+    return dataset
 
 
 @pytest.fixture(scope="session")

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
-import pytest
-
-from rbm.datapackage.package import read_package
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import PublishedMark
 
 LEGEND = "完全实现"
-
-
-@pytest.fixture(scope="module")
-def wipo(wipo_path: Path) -> Dataset:
-    result = read_package(wipo_path)
-    assert result.dataset is not None, [e.message("en") for e in result.report.errors[:5]]
-    return result.dataset
 
 
 def squash(text: str) -> str:

@@ -4,24 +4,15 @@ and the reconciliation's real differences are exactly the ones the source contai
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from rbm.datapackage.package import read_package
 from rbm.domain.dataset import Dataset
 from rbm.engine.finance.transfers import TransferBasis
 from rbm.engine.headlines import headlines
 from rbm.engine.reconcile.findings import Finding, FindingClass, Reconciliation
 from rbm.engine.reconcile.run import reconcile
 from rbm.engine.transfers_report import transfer_report
-
-
-@pytest.fixture(scope="module")
-def wipo(wipo_path: Path) -> Dataset:
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return dataset
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from rbm.datapackage.package import read_package
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import PublishedMark, Rating
 from rbm.engine.rating.assess import Assessment
@@ -21,13 +20,6 @@ from rbm.engine.rating.report import RatingReport, rating_report
 
 ROOT = Path(__file__).resolve().parents[3]
 F, P, N, X = Rating.FULLY, Rating.PARTIALLY, Rating.NOT_ACHIEVED, Rating.NOT_ASSESSABLE
-
-
-@pytest.fixture(scope="module")
-def wipo(wipo_path: Path) -> Dataset:
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return dataset
 
 
 @pytest.fixture(scope="module")

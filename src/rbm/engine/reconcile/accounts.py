@@ -39,15 +39,7 @@ def _difference(
         f"{a.ref} {'−' if sign < 0 else '+'} {b.ref}",
         a.half + b.half,
     )
-    printed = _published(fig)
-    return Finding(
-        check,
-        subject(fig.figure.measure, fig.figure.phase, fig.dims),
-        printed,
-        computed,
-        fig.unit,
-        classify(printed, computed, settings.tolerance),
-    )
+    return _same(check, fig, computed, settings)
 
 
 def transfers(
@@ -127,6 +119,7 @@ def _total(sides: list[Side], label: str) -> Side:
 
 
 def _same(check: str, fig: Figure, side: Side, settings: Settings) -> Finding:
+    """The printed figure against `side`."""
     printed = _published(fig)
     return Finding(
         check,
