@@ -41,4 +41,4 @@ clean:
 
 ## docs: regenerate the generated parts of the documentation
 docs: $(STAMP)
-	$(BIN)/python -c "import re, pathlib; from rbm.datapackage import reference as r; p = pathlib.Path('docs/data-package.md'); s = p.read_text(); i, j = s.index(r.BEGIN), s.index(r.END) + len(r.END) + 1; p.write_text(s[:i] + r.render() + s[j:])"
+	$(BIN)/python -m rbm.docs
