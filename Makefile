@@ -15,14 +15,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## report: install, load the embedded WIPO 2024/25 dataset and run the main job
+## report: install, load the embedded WIPO 2024/25 dataset and build the performance report
 report: $(STAMP)
 	scripts/system-deps report
 	$(BIN)/rbm load wipo-2024-25 --replace
 	mkdir -p $(OUT)
-	$(BIN)/rbm summary --format json > $(OUT)/summary.json
-	COLUMNS=120 $(BIN)/rbm summary | tee $(OUT)/summary.txt
-	@echo "Output: $(CURDIR)/$(OUT)/summary.txt, $(CURDIR)/$(OUT)/summary.json; database: $(CURDIR)/rbm.db"
+	COLUMNS=120 $(BIN)/rbm summary > $(OUT)/summary.txt
+	COLUMNS=160 $(BIN)/rbm reconcile --show differences > $(OUT)/reconcile.txt
+	$(BIN)/rbm report --out $(OUT)/report
+	@echo "Report: $(CURDIR)/$(OUT)/report (zh/index.html, en/index.html, report-zh.pdf, report-en.pdf, report-zh.xlsx, report-en.xlsx, tables.json)"
+	@echo "Also: $(CURDIR)/$(OUT)/summary.txt, $(CURDIR)/$(OUT)/reconcile.txt; database: $(CURDIR)/rbm.db"
 
 ## lint: ruff, ruff format --check, mypy --strict on src/
 lint: $(STAMP)

@@ -1,0 +1,1 @@
+"""Building the report's view model from a dataset and the engine's results."""

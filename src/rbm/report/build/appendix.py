@@ -1,0 +1,68 @@
+"""五 Appendix: the methodology's PIE counts, computed beside the published ones; and the
+results overview of section 一 (ratings by pillar)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rbm.domain.enums import Rating
+from rbm.i18n import text
+from rbm.report.build.context import Context
+from rbm.report.model import ChartView, Column, Row, Section, TableView
+
+
+def pie_counts(ctx: Context) -> TableView:
+    """PIEs by rating: computed by the engine, and as Appendix A prints them."""
+    totals = ctx.ratings.totals.by_rating
+    published = {(p.measure, p.note): p.published for p in ctx.ratings.published}
+    rows = []
+    for rating in Rating:
+        printed = published.get(("pie_count", rating.value))
+        rows.append(Row(text(f"rating.{rating.value}"), (Decimal(totals.get(rating, 0)), printed)))
+    rows.append(
+        Row(
+            text("report.row.total"),
+            (Decimal(ctx.ratings.totals.pies), published.get(("pie_count", "total"))),
+            kind="total",
+        )
+    )
+    rows.append(
+        Row(
+            text("report.row.indicators"),
+            (Decimal(ctx.ratings.totals.indicators), published.get(("indicator_count", "total"))),
+        )
+    )
+    return TableView(
+        "appendix-pie-counts",
+        text("report.appendix.pie_counts"),
+        text("report.unit.pies"),
+        text("report.stub.rating"),
+        (Column(text("report.column.computed")), Column(text("report.column.published"))),
+        tuple(rows),
+        "附录A",
+    )
+
+
+def results_overview(ctx: Context) -> ChartView:
+    """PIEs by rating in each pillar."""
+    by_pillar = ctx.ratings.totals.by_pillar
+    rows = tuple(
+        Row(p.name, tuple(Decimal(by_pillar.get(p.code, {}).get(r, 0)) for r in Rating))
+        for p in ctx.dataset.pillars
+    )
+    table = TableView(
+        "figure-results",
+        text("report.figure.results"),
+        text("report.unit.pies"),
+        text("report.stub.pillar"),
+        tuple(Column(text(f"rating.{r.value}")) for r in Rating),
+        rows,
+        "二",
+    )
+    return ChartView(
+        table.id, table.title, text("report.figure.results.desc"), "stacked_bar", table
+    )
+
+
+def appendix(ctx: Context) -> Section:
+    return Section("appendix", text("report.section.appendix"), (pie_counts(ctx),))

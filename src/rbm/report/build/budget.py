@@ -1,0 +1,288 @@
+"""Budget tables: by cost category (表6, 图二), by sector and year (附件三), by expected
+result (附件四), posts (附件五), ER 3.1 promotion (附件七), transfers (附件一)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rbm.domain.enums import BudgetPhase, PostPhase
+from rbm.domain.text import Text
+from rbm.engine.finance.ratios import percent
+from rbm.engine.transfers_report import transfer_report
+from rbm.i18n import text
+from rbm.report.build.context import Context
+from rbm.report.build.pivot import Difference, Ratio, Series, Spec, columns, depths, rows
+from rbm.report.model import ChartView, Column, Row, TableView
+
+PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
+
+
+def _phase_series(amounts: dict[BudgetPhase, dict[str, Decimal]]) -> list[Spec]:
+    return [Series(text(f"phase.{p.value}"), amounts[p]) for p in PHASES]
+
+
+def _amounts(ctx: Context, source: str, phase: BudgetPhase, dim: str) -> dict[str, Decimal]:
+    return {
+        str(k[0]): v for k, v in ctx.by(ctx.facts(source, phase), dim).items() if k[0] is not None
+    }
+
+
+def table_6(ctx: Context) -> TableView:
+    """Budget and expenditure by cost category, every level rolled up from the items; the
+    unallocated lines as printed; utilization on the P&B, as the table computes it."""
+    parents = {c.code: c.parent for c in ctx.dataset.cost_categories}
+    per_phase: dict[BudgetPhase, dict[str, Decimal]] = {}
+    for phase in PHASES:
+        totals: dict[str, Decimal] = {}
+        for fact in ctx.facts("表6", phase):
+            if fact.cost_category is None or fact.sector is not None:
+                continue
+            code: str | None = fact.cost_category
+            while code is not None:
+                totals[code] = totals.get(code, Decimal(0)) + fact.amount
+                code = parents.get(code)
+        per_phase[phase] = totals
+    specs = [*_phase_series(per_phase), Ratio(text("report.column.utilization_pb"), 2, 0)]
+    items = [(c.code, c.name) for c in ctx.dataset.cost_categories]
+    body = list(rows(items, specs, levels=depths(parents)))
+    unallocated = {
+        p: {
+            str(k[0]): v
+            for k, v in ctx.by(
+                [f for f in ctx.facts("表6", p) if f.sector], "cost_category"
+            ).items()
+        }
+        for p in PHASES
+    }
+    un_specs = [*_phase_series(unallocated), Ratio(text("report.column.utilization_pb"), 2, 0)]
+    for code, name in items:
+        if code in unallocated[BudgetPhase.APPROVED] or code in unallocated[BudgetPhase.ADJUSTED]:
+            label = text("report.row.unallocated_of", name=name)
+            body.extend(rows([(code, label)], un_specs))
+    grand = {
+        p: sum(
+            per_phase[p].get(c.code, Decimal(0))
+            for c in ctx.dataset.cost_categories
+            if c.parent is None
+        )
+        + sum(unallocated[p].values(), Decimal(0))
+        for p in PHASES
+    }
+    body.append(
+        Row(
+            text("report.row.total"),
+            (*grand.values(), percent(grand[BudgetPhase.EXECUTED], grand[BudgetPhase.APPROVED])),
+            kind="total",
+        )
+    )
+    return TableView(
+        "table-6",
+        text("report.table.6"),
+        text("report.unit.kchf"),
+        text("report.stub.cost_category"),
+        columns(specs),
+        tuple(body),
+        "表6",
+    )
+
+
+def figure_2(ctx: Context) -> ChartView:
+    """Personnel and non-personnel expenditure, from the sector dashboards."""
+    dashboards = [s.id for s in ctx.dataset.sources if s.part_of == "三"]
+    spent = ctx.by(
+        [f for f in ctx.facts(dashboards, BudgetPhase.EXECUTED) if f.cost_category], "cost_category"
+    )
+    names = {c.code: c.name for c in ctx.dataset.cost_categories}
+    data = tuple(
+        Row(names.get(str(k[0]), Text(str(k[0]), str(k[0]))), (v,))
+        for k, v in sorted(spent.items(), key=lambda kv: str(kv[0][0]))
+    )
+    table = TableView(
+        "figure-2",
+        text("report.figure.2"),
+        text("report.unit.kchf"),
+        text("report.stub.cost_category"),
+        (Column(text("phase.executed")),),
+        data,
+        "图二",
+    )
+    return ChartView("figure-2", table.title, text("report.figure.2.desc"), "donut", table)
+
+
+def annex_1(ctx: Context) -> TableView:
+    """Transfers by sector, their share of the P&B and of the total, and the FR 3.4 limit."""
+    report = transfer_report(ctx.dataset)
+    rows_ = []
+    for line in report.lines:
+        approved = report.approved.get(line.sector)
+        rows_.append(
+            Row(
+                ctx.sectors.get(line.sector, Text(line.sector, line.sector)),
+                (
+                    approved,
+                    line.transfers_in,
+                    -line.transfers_out,
+                    line.net,
+                    None if approved is None else approved + line.net,
+                    line.pct_sector,
+                    line.pct_total,
+                    report.limits.get(line.sector),
+                ),
+            )
+        )
+    totals = [
+        sum((v for r in rows_ if isinstance(v := r.values[i], Decimal)), Decimal(0))
+        for i in range(5)
+    ]
+    rows_.append(Row(text("report.row.total"), (*totals, None, None, None), kind="total"))
+    labels = (
+        "approved",
+        "transfers_in",
+        "transfers_out",
+        "transfers_net",
+        "adjusted_computed",
+        "pct_sector",
+        "pct_total",
+        "fr34_limit",
+    )
+    formats = ("integer",) * 5 + ("percent1", "percent1", "integer")
+    return TableView(
+        "annex-1",
+        text("report.annex.1"),
+        text("report.unit.kchf"),
+        text("report.stub.sector"),
+        tuple(Column(text(f"report.column.{k}"), f) for k, f in zip(labels, formats, strict=True)),  # type: ignore[arg-type]
+        tuple(rows_),
+        "附件一",
+    )
+
+
+def annex_3(ctx: Context) -> TableView:
+    """Approved and final budget by sector and year."""
+    specs: list[Spec] = []
+    for phase in (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED):
+        facts = ctx.facts("附件三", phase)
+        for year in ctx.dataset.biennium.years:
+            amounts = {
+                str(k[0]): v
+                for k, v in ctx.by([f for f in facts if f.year == year], "sector").items()
+            }
+            label = text(
+                "report.column.phase_year", phase=text(f"phase.{phase.value}"), year=str(year)
+            )
+            specs.append(Series(label, amounts))
+        specs.append(
+            Series(
+                text("report.column.phase_biennium", phase=text(f"phase.{phase.value}")),
+                _amounts(ctx, "附件三", phase, "sector"),
+            )
+        )
+    items = [(s.code, s.name) for s in ctx.dataset.sectors]
+    return TableView(
+        "annex-3",
+        text("report.annex.3"),
+        text("report.unit.kchf"),
+        text("report.stub.sector"),
+        columns(specs),
+        rows(items, specs, text("report.row.total")),
+        "附件三",
+    )
+
+
+def annex_4(ctx: Context) -> TableView:
+    """Budget and utilization by expected result: P&B, final budget, expenditure on personnel
+    and non-personnel, variance and utilization."""
+    facts = {p: ctx.facts("附件四", p) for p in PHASES}
+    approved = _amounts(ctx, "附件四", BudgetPhase.APPROVED, "result")
+    adjusted = _amounts(ctx, "附件四", BudgetPhase.ADJUSTED, "result")
+    spent = facts[BudgetPhase.EXECUTED]
+    personnel = {
+        str(k[0]): v
+        for k, v in ctx.by([f for f in spent if f.cost_category == "A"], "result").items()
+        if k[0]
+    }
+    other = {
+        str(k[0]): v
+        for k, v in ctx.by([f for f in spent if f.cost_category == "B"], "result").items()
+        if k[0]
+    }
+    total_spent = {
+        k: personnel.get(k, Decimal(0)) + other.get(k, Decimal(0))
+        for k in set(personnel) | set(other)
+    }
+    specs: list[Spec] = [
+        Series(text("phase.approved"), approved),
+        Series(text("phase.adjusted"), adjusted),
+        Series(text("report.column.personnel"), personnel),
+        Series(text("report.column.non_personnel"), other),
+        Series(text("phase.executed"), total_spent),
+        Difference(text("report.column.variance"), 1, 4),
+        Ratio(text("measure.utilization"), 4, 1),
+    ]
+    items = [
+        (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
+        for r in ctx.dataset.results
+    ]
+    return TableView(
+        "annex-4",
+        text("report.annex.4"),
+        text("report.unit.kchf"),
+        text("report.stub.result"),
+        columns(specs),
+        rows(items, specs, text("report.row.subtotal_results")),
+        "附件四",
+    )
+
+
+def annex_5(ctx: Context) -> TableView:
+    """Posts by sector and grade, P&B and after transfers."""
+    grades = list(dict.fromkeys(p.grade for p in ctx.dataset.posts))
+    specs: list[Spec] = []
+    for phase in (PostPhase.APPROVED, PostPhase.ADJUSTED):
+        for grade in grades:
+            amounts = {
+                p.sector: p.count
+                for p in ctx.dataset.posts
+                if p.phase == phase and p.grade == grade
+            }
+            label = text(
+                "report.column.phase_grade", phase=text(f"phase.{phase.value}"), grade=grade
+            )
+            specs.append(Series(label, amounts))
+    items = [(s.code, s.name) for s in ctx.dataset.sectors]
+    return TableView(
+        "annex-5",
+        text("report.annex.5"),
+        text("report.unit.posts"),
+        text("report.stub.sector"),
+        columns(specs),
+        rows(items, specs, text("report.row.total")),
+        "附件五",
+    )
+
+
+def annex_7(ctx: Context) -> TableView:
+    """Resources for promoting the global IP systems under expected result 3.1."""
+    unions = {u.code: u.name for u in ctx.dataset.unions}
+    specs: list[Spec] = []
+    for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
+        amounts = {f"{f.sector}:{f.union or ''}": f.amount for f in ctx.facts("附件七", phase)}
+        specs.append(Series(text(f"phase.{phase.value}"), amounts))
+    items = []
+    for f in ctx.facts("附件七", BudgetPhase.APPROVED):
+        sector = ctx.sectors.get(f.sector or "", Text("", ""))
+        union = unions.get(f.union or "")
+        label = Text(
+            f"{sector.zh} {union.zh}" if union else sector.zh,
+            f"{sector.en} {union.en}" if union else sector.en,
+        )
+        items.append((f"{f.sector}:{f.union or ''}", label))
+    return TableView(
+        "annex-7",
+        text("report.annex.7"),
+        text("report.unit.kchf"),
+        text("report.stub.sector"),
+        columns(specs),
+        rows(items, specs, text("report.row.total")),
+        "附件七",
+    )

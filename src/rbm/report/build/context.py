@@ -1,0 +1,115 @@
+"""What every section builder needs: the dataset, the engine's results once, lookups by code,
+and the published figures to footnote where the report prints another value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from rbm.domain.dataset import Dataset
+from rbm.domain.enums import BudgetPhase, Unit
+from rbm.domain.finance import BudgetFact
+from rbm.domain.money import convert
+from rbm.domain.text import Text
+from rbm.engine.finance.rollup import rollup
+from rbm.engine.headlines import Headlines, headlines
+from rbm.engine.rating import RatingReport, rating_report
+from rbm.engine.reconcile.facts import Figure, figure
+from rbm.engine.reconcile.findings import half_unit
+from rbm.i18n import text
+from rbm.report.model import Note
+
+
+@dataclass
+class Context:
+    """Shared state of one report build; notes are numbered per table as they are added."""
+
+    dataset: Dataset
+    notes: dict[str, list[Note]] = field(default_factory=dict)
+
+    @cached_property
+    def ratings(self) -> RatingReport:
+        return rating_report(self.dataset)
+
+    @cached_property
+    def headlines(self) -> Headlines:
+        return headlines(self.dataset)
+
+    def headline(self, measure: str) -> Decimal:
+        """The total budget (P&B) or expenditure over all sectors."""
+        heads = self.headlines
+        return heads.executed if measure == "expenditure" else heads.approved
+
+    @cached_property
+    def sectors(self) -> dict[str, Text]:
+        return {s.code: s.name for s in self.dataset.sectors}
+
+    @cached_property
+    def results(self) -> dict[str, Text]:
+        return {r.code: r.title for r in self.dataset.results}
+
+    @cached_property
+    def printed(self) -> dict[tuple[object, ...], Figure]:
+        index: dict[tuple[object, ...], Figure] = {}
+        for p in self.dataset.published_figures:
+            fig = figure(p)
+            index.setdefault((p.source, p.measure, p.phase, _key(fig.dims), p.excludes), fig)
+        return index
+
+    def facts(self, source: str | Iterable[str], phase: BudgetPhase) -> list[BudgetFact]:
+        sources = {source} if isinstance(source, str) else set(source)
+        return [f for f in self.dataset.budget_facts if f.source in sources and f.phase == phase]
+
+    def by(self, facts: Iterable[BudgetFact], *dims: str) -> dict[tuple[object, ...], Decimal]:
+        return rollup(facts, dims)
+
+    def check(
+        self,
+        table: str,
+        source: str,
+        measure: str,
+        phase: str | None,
+        dims: Mapping[str, object],
+        computed: Decimal,
+        parts: int = 1,
+        unit: Unit = Unit.KCHF,
+        excludes: str | None = None,
+    ) -> tuple[str, ...]:
+        """Note ids for a computed figure: one when the report prints a value that rounding
+        of `parts` printed figures cannot explain."""
+        fig = self.printed.get((source, measure, phase, _key(dims), excludes))
+        if fig is None:
+            return ()
+        printed = convert(fig.amount, Unit.KCHF, unit)
+        bound = convert(fig.half, Unit.KCHF, unit) + half_unit(Decimal(1)) * parts
+        if fig.unit == "percent":
+            printed, bound = fig.figure.value, Decimal("0.5")
+        if abs(printed - computed) <= bound:
+            return ()
+        return (
+            self.add_note(
+                table, text("report.note.published", value=_plain(fig.figure.value), source=source)
+            ),
+        )
+
+    def add_note(self, table: str, note: Text) -> str:
+        notes = self.notes.setdefault(table, [])
+        for existing in notes:
+            if existing.text == note:
+                return existing.id
+        note_id = chr(ord("a") + len(notes))
+        notes.append(Note(note_id, note))
+        return note_id
+
+    def table_notes(self, table: str) -> tuple[Note, ...]:
+        return tuple(self.notes.get(table, ()))
+
+
+def _key(dims: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, str(v)) for k, v in dims.items() if v is not None))
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value:,}"

@@ -1,0 +1,85 @@
+"""Development expenditure (表7, 附件十二) and the development share."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rbm.domain.enums import BudgetPhase
+from rbm.domain.text import Text
+from rbm.engine.finance.ratios import percent
+from rbm.i18n import text
+from rbm.report.build.context import Context
+from rbm.report.build.pivot import Series, Spec, columns, rows
+from rbm.report.model import Row, TableView
+
+DA = "Development Agenda projects"
+
+
+def _by_sector(
+    ctx: Context, source: str, phase: BudgetPhase, da: bool | None
+) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for d in ctx.dataset.development_expenditure:
+        if d.source != source or d.phase != phase or d.sector is None or d.result is not None:
+            continue
+        if da is not None and (d.item.en == DA) != da:
+            continue
+        out[d.sector] = out.get(d.sector, Decimal(0)) + d.amount
+    return out
+
+
+def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> TableView:
+    """Development expenditure by sector, without and with the Development Agenda projects."""
+    specs: list[Spec] = []
+    for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
+        for key, da in (("excl_da", False), ("da", True), ("incl_da", None)):
+            label = text(f"report.column.dev_{key}", phase=text(f"phase.{phase.value}"))
+            specs.append(Series(label, _by_sector(ctx, source, phase, da)))
+    items = [(s.code, s.name) for s in ctx.dataset.sectors]
+    body = list(rows(items, specs, text("report.row.total")))
+    for phase, measure in ((BudgetPhase.APPROVED, "budget"), (BudgetPhase.EXECUTED, "expenditure")):
+        total = sum(_by_sector(ctx, source, phase, None).values(), Decimal(0))
+        whole = ctx.headline(measure)
+        share = percent(total, whole, 1) if whole else None
+        label = text(f"report.row.dev_share_{measure}")
+        body.append(
+            Row(
+                label,
+                tuple(
+                    share if i == (2 if phase == BudgetPhase.APPROVED else 5) else None
+                    for i in range(6)
+                ),
+            )
+        )
+    return TableView(
+        table_id,
+        text("report.table.7") if source == "表7" else text("report.annex.12"),
+        text("report.unit.kchf"),
+        text("report.stub.sector"),
+        columns(specs),
+        tuple(body),
+        source,
+    )
+
+
+def annex_12_results(ctx: Context) -> TableView:
+    """Development expenditure by expected result × sector (附件十二)."""
+    sectors = [s for s in ctx.dataset.sectors if not s.unallocated]
+    amounts: dict[str, dict[str, Decimal]] = {s.code: {} for s in sectors}
+    for d in ctx.dataset.development_expenditure:
+        if d.source == "附件十二" and d.result and d.sector in amounts:
+            amounts[d.sector][d.result] = amounts[d.sector].get(d.result, Decimal(0)) + d.amount
+    specs: list[Spec] = [Series(s.short, amounts[s.code]) for s in sectors]
+    items = [
+        (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
+        for r in ctx.dataset.results
+    ]
+    return TableView(
+        "annex-12-results",
+        text("report.annex.12.results"),
+        text("report.unit.kchf"),
+        text("report.stub.result"),
+        columns(specs),
+        rows(items, specs, text("report.row.total")),
+        "附件十二",
+    )

@@ -1,0 +1,126 @@
+"""二 Performance by strategic pillar and expected result: the performance-data tables with
+each PIE's computed rating and explanation, and the risk tables."""
+
+from __future__ import annotations
+
+from rbm.domain.enums import PublishedMark
+from rbm.domain.text import LANGS, Text
+from rbm.engine.rating import Assessment
+from rbm.i18n import text
+from rbm.report.build.context import Context
+from rbm.report.model import Column, Paragraph, Row, Section, TableView
+
+MARKS = {
+    PublishedMark.DOT: "report.mark.dot",
+    PublishedMark.NOT_ACHIEVED: "report.mark.not_achieved",
+    PublishedMark.DISCONTINUED: "report.mark.discontinued",
+}
+
+
+def _explanation(a: Assessment) -> Text:
+    zh, en = (a.explain(lang) for lang in LANGS)
+    return Text(zh, en)
+
+
+def pie_table(ctx: Context, result: str) -> TableView:
+    """One row per PIE of an expected result: what was measured, against what, and the rating."""
+    indicators = {i.id: i for i in ctx.dataset.indicators if i.result == result}
+    rows = []
+    for a in ctx.ratings.assessments:
+        pie = a.pie
+        if pie.indicator not in indicators:
+            continue
+        label = indicators[pie.indicator].text
+        if pie.segment.zh:
+            label = Text(
+                f"{label.zh}（{pie.segment.zh}）", f"{label.get('en')} ({pie.segment.get('en')})"
+            )
+        mark = text(MARKS[pie.published_mark]) if pie.published_mark else text("report.mark.none")
+        rows.append(
+            Row(
+                label,
+                (
+                    Text(pie.baseline_text, pie.baseline_text),
+                    Text(pie.target_text, pie.target_text),
+                    Text(pie.actual_text, pie.actual_text),
+                    text(f"rating.{a.final.value}"),
+                    mark,
+                    _explanation(a),
+                ),
+            )
+        )
+    columns = tuple(
+        Column(text(f"report.column.{key}"), "text")
+        for key in ("baseline", "target", "actual", "rating", "mark", "explanation")
+    )
+    title = ctx.results[result]
+    return TableView(
+        f"pies-{result}",
+        Text(f"{result} {title.zh}", f"{result} {title.en}"),
+        text("report.unit.none"),
+        text("report.stub.indicator"),
+        columns,
+        tuple(rows),
+        next((p.source for p in ctx.dataset.pies if p.indicator in indicators), "二"),
+    )
+
+
+def risk_table(ctx: Context, result: str | None) -> TableView | None:
+    risks = [r for r in ctx.dataset.risks if r.result == result]
+    if not risks:
+        return None
+    rows = []
+    for risk in risks:
+        materialized = (
+            text("report.risk.unknown")
+            if risk.materialized is None
+            else text(
+                "report.risk.materialized" if risk.materialized else "report.risk.not_materialized"
+            )
+        )
+        exposure = (
+            text(f"report.exposure.{risk.exposure.value}")
+            if risk.exposure
+            else text("report.risk.unknown")
+        )
+        owner = ctx.sectors.get(risk.owner_sector or "", text("report.risk.unknown"))
+        rows.append(Row(risk.risk, (materialized, exposure, risk.mitigation, owner)))
+    columns = tuple(
+        Column(text(f"report.column.{key}"), "text")
+        for key in ("materialized", "exposure", "mitigation", "owner")
+    )
+    table_id = f"risks-{result}" if result else "risks-organizational"
+    return TableView(
+        table_id,
+        text("report.table.risks", result=result) if result else text("report.table.org_risks"),
+        text("report.unit.none"),
+        text("report.stub.risk"),
+        columns,
+        tuple(rows),
+        risks[0].source,
+    )
+
+
+def performance(ctx: Context) -> Section:
+    pillars = []
+    for pillar in ctx.dataset.pillars:
+        results = []
+        for result in (r for r in ctx.dataset.results if r.pillar == pillar.code):
+            blocks: list[TableView] = [pie_table(ctx, result.code)]
+            risks = risk_table(ctx, result.code)
+            if risks is not None:
+                blocks.append(risks)
+            results.append(
+                Section(
+                    f"result-{result.code}",
+                    Text(f"{result.code} {result.title.zh}", f"{result.code} {result.title.en}"),
+                    tuple(blocks),
+                )
+            )
+        highlights = [h for h in ctx.dataset.highlights if h.pillar == pillar.code]
+        intro = tuple(
+            Paragraph(Text(f"{h.figure}：{h.text.zh}", f"{h.figure}: {h.text.en}"))
+            for h in highlights
+        )
+        pillars.append(Section(f"pillar-{pillar.code}", pillar.name, intro, tuple(results)))
+    return Section("performance", text("report.section.performance"), (), tuple(pillars))

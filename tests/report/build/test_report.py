@@ -1,0 +1,129 @@
+"""The report's view model, checked without rendering: every table of the source is there,
+with the engine's numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from rbm.domain.dataset import Dataset
+from rbm.domain.text import Text
+from rbm.report.build.report import build_report
+from rbm.report.model import ReportView, TableView
+
+SOURCE_TABLES = {
+    "table-1": "表1",
+    "table-2": "表2",
+    "figure-1": "图一",
+    "table-3": "表3",
+    "table-4": "表4",
+    "table-5": "表5",
+    "figure-2": "图二",
+    "table-6": "表6",
+    "table-7": "表7",
+    "annex-1": "附件一",
+    "annex-2": "附件二",
+    "annex-3": "附件三",
+    "annex-4": "附件四",
+    "annex-5": "附件五",
+    "annex-6": "附件六",
+    "annex-7": "附件七",
+    "annex-12": "附件十二",
+    "appendix-pie-counts": "附录A",
+}
+
+
+@pytest.fixture(scope="module")
+def report(wipo: Dataset) -> ReportView:
+    return build_report(wipo)
+
+
+@pytest.fixture(scope="module")
+def tables(report: ReportView) -> dict[str, TableView]:
+    return {t.id: t for t in report.tables()}
+
+
+def cell(table: TableView, label_en: str, column: int) -> object:
+    (row,) = [r for r in table.rows if r.label.en == label_en]
+    return row.values[column]
+
+
+def test_every_table_of_the_source_is_there_with_its_source(tables: dict[str, TableView]) -> None:
+    assert {k: tables[k].source for k in SOURCE_TABLES if k in tables} == SOURCE_TABLES
+
+
+def test_ids_are_unique_and_every_text_is_bilingual(report: ReportView) -> None:
+    ids = [t.id for t in report.tables()]
+    assert len(ids) == len(set(ids))
+    for table in report.tables():
+        for label in (table.title, table.unit, table.stub, *(c.label for c in table.columns)):
+            assert label.zh and label.en, table.id
+
+
+def test_sections_in_the_source_order(report: ReportView) -> None:
+    assert [s.id for s in report.sections] == [
+        "overview",
+        "performance",
+        "dashboards",
+        "annexes",
+        "appendix",
+    ]
+    assert len(report.sections[2].children) == 8  # one dashboard per sector
+
+
+def test_table_4_totals_are_computed(tables: dict[str, TableView]) -> None:
+    table = tables["table-4"]
+    # cells of 4.2 add up to 28,902; the report prints 28,901 (within rounding: no note)
+    assert cell(table, "4.2 Balanced and effective IP, innovation and creativity ecosystems developed in Member States", -1) == Decimal(28902)
+    assert cell(table, "Total", -1) == Decimal(778365)
+
+
+def test_table_5_utilization_is_expenditure_over_final_budget(tables: dict[str, TableView]) -> None:
+    table = tables["table-5"]
+    assert cell(table, "Patents and Technology", 3) == Decimal(90)
+    assert cell(table, "Unallocated", 1) == Decimal(4008)
+    assert cell(table, "Total", 3) == Decimal(91)
+
+
+def test_table_6_utilization_is_on_the_approved_budget(tables: dict[str, TableView]) -> None:
+    table = tables["table-6"]
+    assert cell(table, "Temporary staff", 3) == Decimal(119)  # printed ">100%"
+    assert cell(table, "Posts", 3) == Decimal(88)
+
+
+def test_annex_1_shows_the_computed_net_and_limits(tables: dict[str, TableView]) -> None:
+    table = tables["annex-1"]
+    assert cell(table, "Infrastructure and Platforms", 3) == Decimal(3786)  # printed 3,785
+    assert cell(table, "Total", 3) == Decimal(0)
+
+
+def test_development_share(tables: dict[str, TableView]) -> None:
+    table = tables["table-7"]
+    assert cell(table, "Development share of the total budget (%)", 2) == Decimal("21.4")
+    assert cell(table, "Development share of total expenditure (%)", 5) == Decimal("21.6")
+
+
+def test_pie_tables_cover_every_pie_once(report: ReportView) -> None:
+    rows = [row for t in report.tables() if t.id.startswith("pies-") for row in t.rows]
+    assert len(rows) == 142
+    assert all(isinstance(v, Text) for row in rows for v in row.values)
+
+
+def test_appendix_counts_beside_the_published(tables: dict[str, TableView]) -> None:
+    table = tables["appendix-pie-counts"]
+    assert cell(table, "Total", 0) == Decimal(142)
+    assert cell(table, "Total", 1) == Decimal(165)
+
+
+def test_capital_projects_and_trust_funds(report: ReportView, tables: dict[str, TableView]) -> None:
+    (annexes,) = [s for s in report.sections if s.id == "annexes"]
+    (cmp,) = [s for s in annexes.children if s.id == "cmp"]
+    assert len(cmp.children) == 12  # one page per project report
+    funds = tables["trust-funds"]
+    assert len(funds.rows) == 26
+    assert cell(funds, "Australia (WAUS4)", 3) == Decimal("697738.70")
+    summary = tables["cmp-summary"]
+    assert cell(summary, "Total", 2) == Decimal(23568)
+    assert "pct-receiving-offices" in tables and "hague-unit-cost-1" in tables
