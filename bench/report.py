@@ -35,7 +35,7 @@ def main() -> None:
         for fmt in formats:
             for lang in ("zh", "en") if fmt != "json" else ("zh",):
                 started = time.perf_counter()
-                files = writer(fmt)(view, Path(tmp), lang)  # type: ignore[arg-type]
+                files = writer(fmt)(view, Path(tmp), lang)
                 elapsed = time.perf_counter() - started
                 size = sum(f.stat().st_size for f in files) / 1024
                 print(f"{fmt:5} {lang}: {elapsed:6.2f} s, {len(files)} files, {size:,.0f} KiB")

@@ -13,15 +13,15 @@ import typer
 from rbm import datasets
 from rbm.cli.app import app, out, print_errors, progress_bar, settings_of, store
 from rbm.datapackage.package import read_package
-from rbm.domain.text import LANGS, Lang
+from rbm.domain.text import LANGS
 from rbm.i18n import t
 from rbm.report.build.report import build_report
-from rbm.report.model import ReportView
 from rbm.store.load import load_dataset
 from rbm.store.read import read_dataset
 
 FORMATS = ("html", "pdf", "xlsx", "json")
-Writer = Callable[[ReportView, Path, Lang], list[Path]]
+TEMPLATED = ("html", "pdf")
+Writer = Callable[..., list[Path]]
 
 
 def writer(fmt: str) -> Writer:
@@ -48,6 +48,10 @@ def report(
     ] = ",".join(FORMATS),
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("build/report"),
     biennium: Annotated[str | None, typer.Option("--biennium")] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="A folder of templates overriding the shipped ones."),
+    ] = None,
 ) -> None:
     """Build the performance report."""
     settings = settings_of(ctx)
@@ -75,7 +79,8 @@ def report(
         task = progress.add_task(t("report.cli.building", ui), total=len(steps))
         for fmt, lng in steps:
             progress.update(task, description=f"{fmt} {lng if fmt != 'json' else ''}")
-            written.extend(writer(fmt)(view, out_dir, lng))  # type: ignore[arg-type]
+            extra = {"templates": templates} if templates and fmt in TEMPLATED else {}
+            written.extend(writer(fmt)(view, out_dir, lng, **extra))
             progress.advance(task)
     for path in written:
         out.print(str(path), highlight=False, soft_wrap=True)

@@ -4,7 +4,6 @@ with the engine's numbers."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -46,7 +45,9 @@ def tables(report: ReportView) -> dict[str, TableView]:
 
 
 def cell(table: TableView, label_en: str, column: int) -> object:
-    (row,) = [r for r in table.rows if r.label.en == label_en]
+    """The value of the row whose English label is, or starts with, `label_en`."""
+    found = [r for r in table.rows if r.label.en == label_en]
+    (row,) = found or [r for r in table.rows if r.label.en.startswith(label_en)]
     return row.values[column]
 
 
@@ -76,7 +77,7 @@ def test_sections_in_the_source_order(report: ReportView) -> None:
 def test_table_4_totals_are_computed(tables: dict[str, TableView]) -> None:
     table = tables["table-4"]
     # cells of 4.2 add up to 28,902; the report prints 28,901 (within rounding: no note)
-    assert cell(table, "4.2 Balanced and effective IP, innovation and creativity ecosystems developed in Member States", -1) == Decimal(28902)
+    assert cell(table, "4.2 ", -1) == Decimal(28902)
     assert cell(table, "Total", -1) == Decimal(778365)
 
 
@@ -100,9 +101,9 @@ def test_annex_1_shows_the_computed_net_and_limits(tables: dict[str, TableView])
 
 
 def test_development_share(tables: dict[str, TableView]) -> None:
-    table = tables["table-7"]
-    assert cell(table, "Development share of the total budget (%)", 2) == Decimal("21.4")
-    assert cell(table, "Development share of total expenditure (%)", 5) == Decimal("21.6")
+    table = tables["table-7-share"]
+    assert cell(table, "Development share of the total budget", 0) == Decimal("21.4")
+    assert cell(table, "Development share of total expenditure", 0) == Decimal("21.6")
 
 
 def test_pie_tables_cover_every_pie_once(report: ReportView) -> None:

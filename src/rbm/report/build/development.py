@@ -10,7 +10,7 @@ from rbm.engine.finance.ratios import percent
 from rbm.i18n import text
 from rbm.report.build.context import Context
 from rbm.report.build.pivot import Series, Spec, columns, rows
-from rbm.report.model import Row, TableView
+from rbm.report.model import Column, Row, TableView
 
 DA = "Development Agenda projects"
 
@@ -36,28 +36,39 @@ def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> Ta
             label = text(f"report.column.dev_{key}", phase=text(f"phase.{phase.value}"))
             specs.append(Series(label, _by_sector(ctx, source, phase, da)))
     items = [(s.code, s.name) for s in ctx.dataset.sectors]
-    body = list(rows(items, specs, text("report.row.total")))
-    for phase, measure in ((BudgetPhase.APPROVED, "budget"), (BudgetPhase.EXECUTED, "expenditure")):
-        total = sum(_by_sector(ctx, source, phase, None).values(), Decimal(0))
-        whole = ctx.headline(measure)
-        share = percent(total, whole, 1) if whole else None
-        label = text(f"report.row.dev_share_{measure}")
-        body.append(
-            Row(
-                label,
-                tuple(
-                    share if i == (2 if phase == BudgetPhase.APPROVED else 5) else None
-                    for i in range(6)
-                ),
-            )
-        )
+    body = rows(items, specs, text("report.row.total"))
     return TableView(
         table_id,
         text("report.table.7") if source == "表7" else text("report.annex.12"),
         text("report.unit.kchf"),
         text("report.stub.sector"),
         columns(specs),
-        tuple(body),
+        body,
+        source,
+    )
+
+
+def development_share(
+    ctx: Context, source: str = "表7", table_id: str = "table-7-share"
+) -> TableView:
+    """Development expenditure as a share of the total budget (P&B) and of expenditure."""
+    found = []
+    for phase, measure in ((BudgetPhase.APPROVED, "budget"), (BudgetPhase.EXECUTED, "expenditure")):
+        total = sum(_by_sector(ctx, source, phase, None).values(), Decimal(0))
+        whole = ctx.headline(measure)
+        found.append(
+            Row(
+                text(f"report.row.dev_share_{measure}"),
+                (percent(total, whole, 1) if whole else None,),
+            )
+        )
+    return TableView(
+        table_id,
+        text("report.table.7.share"),
+        text("report.unit.percent"),
+        text("report.stub.share"),
+        (Column(text("report.column.share"), "percent1"),),
+        tuple(found),
         source,
     )
 

@@ -3,13 +3,17 @@ each PIE's computed rating and explanation, and the risk tables."""
 
 from __future__ import annotations
 
+import re
+
 from rbm.domain.enums import PublishedMark
+from rbm.domain.framework import Highlight
 from rbm.domain.text import LANGS, Text
 from rbm.engine.rating import Assessment
 from rbm.i18n import text
 from rbm.report.build.context import Context
 from rbm.report.model import Column, Paragraph, Row, Section, TableView
 
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 MARKS = {
     PublishedMark.DOT: "report.mark.dot",
     PublishedMark.NOT_ACHIEVED: "report.mark.not_achieved",
@@ -99,6 +103,13 @@ def risk_table(ctx: Context, result: str | None) -> TableView | None:
         tuple(rows),
         risks[0].source,
     )
+
+
+def _highlight(h: Highlight) -> Text:
+    """A highlight: its figure as printed, then our description; the English text leaves out
+    a figure written in Chinese (e.g. 第一), which its description already says."""
+    en = h.text.en if CJK.search(h.figure) else f"{h.figure}: {h.text.en}"
+    return Text(f"{h.figure}：{h.text.zh}", en)
 
 
 def performance(ctx: Context) -> Section:

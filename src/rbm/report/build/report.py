@@ -25,6 +25,7 @@ def overview(ctx: Context) -> Section:
         budget.figure_2(ctx),
         budget.table_6(ctx),
         development.table_7(ctx),
+        development.development_share(ctx),
         results_overview(ctx),
     ]
     risks = risk_table(ctx, None)
@@ -43,6 +44,7 @@ def annexes(ctx: Context) -> Section:
         income.annex_6(ctx),
         budget.annex_7(ctx),
         development.table_7(ctx, "附件十二", "annex-12"),
+        development.development_share(ctx, "附件十二", "annex-12-share"),
         development.annex_12_results(ctx),
     )
     children = (

@@ -1,0 +1,233 @@
+"""The report as a static HTML site, one folder per language:
+
+    folder/zh/index.html        cover and table of contents (every page and section)
+    folder/zh/overview.html     one page per top-level section, named by its id
+    folder/zh/report.css        the only stylesheet; no script, no network at view time
+
+Every page links to the same page in the other language. Templates live in
+`rbm/report/templates` (`base.html`, `index.html`, `page.html`, `print.html` and the
+`_partials/` for section, table, chart, paragraph and toc); a folder passed as `templates`
+is searched first, so a file of the same name there overrides the shipped one.
+
+Numbers print as the source does (`format_value`): thousands separators, half-up rounding,
+negatives in parentheses, "-" for nil, percentages as "90%". In the English site a text that
+has no translation keeps its Chinese inside `<span lang="zh">`, so readers (and screen
+readers) know its language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup, escape
+
+from rbm.domain.money import round_half_up
+from rbm.domain.text import LANGS, Lang, Text
+from rbm.i18n import t
+from rbm.report.model import (
+    ChartView,
+    NumberFormat,
+    Paragraph,
+    ReportView,
+    Section,
+    TableView,
+    Value,
+)
+from rbm.report.render import charts
+
+NIL = "-"
+HTML_LANG: dict[Lang, str] = {"zh": "zh-Hans", "en": "en"}
+PLACES: dict[NumberFormat, int] = {
+    "integer": 0,
+    "decimal1": 1,
+    "decimal2": 2,
+    "percent": 0,
+    "percent1": 1,
+}
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
+    """A cell as printed: `format_value(Decimal("-1234.5"), "integer", "en") == "(1,235)"`,
+    `format_value(Decimal(90), "percent", "zh") == "90%"`; nil and zero amounts print "-"."""
+    if value is None:
+        return NIL
+    if isinstance(value, Text):
+        return value.get(lang)
+    places = PLACES.get(fmt, max(0, -int(value.as_tuple().exponent)))
+    rounded = round_half_up(value, places)
+    if rounded == 0 and fmt in ("integer", "decimal1", "decimal2"):
+        return NIL  # the source prints nil amounts as "-"
+    body = f"{abs(rounded):,.{places}f}"
+    if fmt in ("percent", "percent1"):
+        body += "%"
+    return f"({body})" if rounded < 0 else body
+
+
+def untranslated(text: Text, lang: Lang) -> bool:
+    """True when an English page shows the Chinese text because no translation exists."""
+    return lang == "en" and (not text.en or text.en == text.zh) and bool(CJK.search(text.zh))
+
+
+def page_name(section: Section) -> str:
+    """The file of a top-level section: its id, made safe for a file name (never the index)."""
+    stem = _UNSAFE.sub("-", section.id).strip(".-") or "section"
+    return f"section-{stem}.html" if stem == "index" else f"{stem}.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the site: the top-level section it shows (None for the index)."""
+
+    name: str
+    title: Text
+    section: Section | None = None
+
+
+def pages(report: ReportView) -> list[Page]:
+    return [Page("index.html", report.title)] + [
+        Page(page_name(s), s.title, s) for s in report.sections
+    ]
+
+
+def site_hrefs(report: ReportView) -> dict[str, str]:
+    """Where each section is in the site: its page, and its anchor below the top level."""
+    hrefs = {}
+    for top in report.sections:
+        name = page_name(top)
+        for section in top.walk():
+            hrefs[section.id] = name if section is top else f"{name}#{section.id}"
+    return hrefs
+
+
+def environment(
+    lang: Lang,
+    templates: Path | None = None,
+    hrefs: dict[str, str] | None = None,
+) -> Environment:
+    """The Jinja environment of one language: the user's folder first, then the shipped
+    templates; `_()` reads the catalogue, filters format texts, cells and charts."""
+    loaders: list[FileSystemLoader | PackageLoader] = []
+    if templates is not None:
+        loaders.append(FileSystemLoader(str(templates)))
+    loaders.append(PackageLoader("rbm.report", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    other: Lang = next(code for code in LANGS if code != lang)
+    env.globals.update(
+        _=lambda key, **params: t(key, lang, **params),
+        lang=lang,
+        html_lang=HTML_LANG[lang],
+        other_lang=other,
+        other_html_lang=HTML_LANG[other],
+        other_name=t("report.html.lang_name", other),
+        hrefs=hrefs or {},
+        kind=_kind,
+        shows_unit=_shows_unit,
+        heading=lambda level: f"h{min(max(level, 1), 6)}",
+        numeric=lambda column: column.format != "text",
+        source=lambda table: _source(table, lang),
+    )
+    env.filters.update(
+        tx=lambda text: _tx(text, lang),
+        plain=lambda text: text.get(lang),
+        cell=lambda value, fmt: _cell(value, fmt, lang),
+        svg=lambda chart: Markup(charts.svg(chart, lang)),
+        css_string=_css_string,
+        css_content=_css_content,
+    )
+    return env
+
+
+def write(
+    report: ReportView, folder: Path, lang: Lang = "zh", templates: Path | None = None
+) -> list[Path]:
+    """Write the site of one language into `folder/<lang>/`; returns the files written."""
+    target = folder / lang
+    target.mkdir(parents=True, exist_ok=True)
+    env = environment(lang, templates, site_hrefs(report))
+    site = pages(report)
+    css = target / "report.css"
+    css.write_text(env.get_template("report.css").render(), encoding="utf-8")
+    written = [css]
+    for index, page in enumerate(site):
+        template = env.get_template("index.html" if page.section is None else "page.html")
+        html = template.render(
+            report=report,
+            page=page,
+            pages=site,
+            previous=site[index - 1] if index > 0 else None,
+            next=site[index + 1] if index + 1 < len(site) else None,
+        )
+        path = target / page.name
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _kind(block: TableView | ChartView | Paragraph) -> str:
+    if isinstance(block, TableView):
+        return "table"
+    if isinstance(block, ChartView):
+        return "chart"
+    return "paragraph"
+
+
+def _tx(text: Text, lang: Lang) -> Markup:
+    if untranslated(text, lang):
+        return Markup('<span lang="zh">{}</span>').format(text.zh)
+    return escape(text.get(lang))
+
+
+def _cell(value: Value, fmt: NumberFormat, lang: Lang) -> Markup:
+    if isinstance(value, Text):
+        return _tx(value, lang)
+    if value is None:
+        return Markup('<span class="nil">{}</span>').format(NIL)
+    return escape(format_value(value, fmt, lang))
+
+
+def _shows_unit(table: TableView, lang: Lang) -> bool:
+    """A unit made only of dashes (tables of texts) is not printed."""
+    return bool(table.unit.get(lang).strip("—–- "))
+
+
+def _source(table: TableView, lang: Lang) -> Markup:
+    """ "来源：表5" / "Source: 表5": the source id stays as it is, marked class="source"."""
+    marked = ' lang="zh"' if lang == "en" and CJK.search(table.source) else ""
+    span = Markup('<span class="source"{}>{}</span>').format(Markup(marked), table.source)
+    return Markup(escape(t("report.html.source", lang))).format(source=span)
+
+
+def _css_string(value: str) -> Markup:
+    return Markup('"{}"').format(value.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+def _css_content(template: str, counters: dict[str, str]) -> Markup:
+    """A catalogue text with {placeholders} as a CSS `content` value: "Page {page}" with
+    {"page": "counter(page)"} gives `"Page " counter(page)`."""
+    parts: list[str] = []
+    for piece in re.split(r"(\{[a-z_]+\})", template):
+        name = piece[1:-1] if piece.startswith("{") and piece.endswith("}") else None
+        if name in counters:
+            parts.append(counters[name])
+        elif piece:
+            parts.append(str(_css_string(piece)))
+    return Markup(" ".join(parts) or '""')

@@ -1,0 +1,396 @@
+"""The HTML site, parsed with lxml (never snapshotted): languages, headings, tables, links,
+catalogue labels and the number formats a reader sees."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from rbm.datapackage.package import read_package
+from rbm.domain.text import LANGS, Lang, Text
+from rbm.report.model import (
+    ChartKind,
+    ChartView,
+    Column,
+    NumberFormat,
+    Paragraph,
+    ReportView,
+    Row,
+    Section,
+    TableView,
+    Value,
+)
+from rbm.report.render import charts, html
+
+SVG = "http://www.w3.org/2000/svg"
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+NUMBER = re.compile(r"^(-|\(?\d{1,3}(,\d{3})*(\.\d+)?%?\)?)$")
+CATALOGUE_KEY = re.compile(r"\b(report|rating|phase|measure)\.[a-z_]+(\.[a-z0-9_]+)*\b")
+
+
+@pytest.fixture(scope="module")
+def report(wipo_path: Path) -> ReportView:
+    from rbm.report.build.report import build_report
+
+    dataset = read_package(wipo_path).dataset
+    assert dataset is not None
+    return build_report(dataset)
+
+
+@pytest.fixture(scope="module")
+def site(report: ReportView, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    for lang in LANGS:
+        html.write(report, folder, lang)
+    return folder
+
+
+def pages_of(site: Path, lang: Lang) -> dict[str, HtmlElement]:
+    return {p.name: lxml_html.parse(str(p)).getroot() for p in sorted((site / lang).glob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def parsed(site: Path) -> dict[Lang, dict[str, HtmlElement]]:
+    return {lang: pages_of(site, lang) for lang in LANGS}
+
+
+def every_page(parsed: dict[Lang, dict[str, HtmlElement]]) -> list[tuple[Lang, str, HtmlElement]]:
+    return [(lang, name, root) for lang, pages in parsed.items() for name, root in pages.items()]
+
+
+def test_one_page_per_top_level_section_and_an_index(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    expected = {"index.html", *(f"{s.id}.html" for s in report.sections)}
+    for lang in LANGS:
+        assert set(parsed[lang]) == expected
+
+
+def test_html_lang_is_the_page_language(parsed: dict[Lang, dict[str, HtmlElement]]) -> None:
+    for lang, name, root in every_page(parsed):
+        assert root.get("lang") == {"zh": "zh-Hans", "en": "en"}[lang], name
+
+
+def test_headings_start_at_h1_and_never_skip_a_level(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    for lang, name, root in every_page(parsed):
+        levels = [int(h.tag[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels[0] == 1 and levels.count(1) == 1, (lang, name)
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, (lang, name, levels)
+
+
+def test_every_section_is_a_heading_at_its_depth(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    def check(root: HtmlElement, section: Section, depth: int) -> None:
+        (heading,) = root.xpath(f'//*[@id="h-{section.id}"]')
+        assert heading.tag == f"h{min(depth, 6)}"
+        for child in section.children:
+            check(root, child, depth + 1)
+
+    for lang in LANGS:
+        for top in report.sections:
+            check(parsed[lang][f"{top.id}.html"], top, 1)
+
+
+def test_every_table_has_a_caption_and_scoped_headers(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    count = 0
+    for lang, name, root in every_page(parsed):
+        for table in root.iter("table"):
+            count += 1
+            captions = table.findall("caption")
+            assert len(captions) == 1 and captions[0].text_content().strip(), (lang, name)
+            for th in table.xpath("./thead//th"):
+                assert th.get("scope") == "col", (lang, name)
+            for tr in table.xpath("./tbody/tr"):
+                first = tr[0]
+                assert first.tag == "th" and first.get("scope") == "row", (lang, name)
+                assert all(cell.tag == "td" for cell in tr[1:]), (lang, name)
+    assert count > 40
+
+
+def test_every_table_shows_its_unit_and_source(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    for lang in LANGS:
+        text = {name: root.text_content() for name, root in parsed[lang].items()}
+        sources = {}
+        for name, root in parsed[lang].items():
+            for block in root.xpath('//*[contains(@class, "table-block")]'):
+                source = block.xpath('.//p[@class="table-source"]/span[@class="source"]')
+                sources[block.get("id")] = (name, source[0].text if source else None)
+        for table in report.tables():
+            page, source = sources[f"tbl-{table.id}"]
+            assert source == table.source
+            label = "来源：" if lang == "zh" else "Source: "
+            assert f"{label}{table.source}" in text[page]
+
+
+def test_numbers_are_right_aligned_and_printed_as_the_source_does(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    cells = 0
+    for lang, name, root in every_page(parsed):
+        for td in root.xpath('//td[contains(@class, "num")]'):
+            cells += 1
+            assert NUMBER.match(td.text_content().strip()), (lang, name, td.text_content())
+    assert cells > 500
+    css = Path(html.__file__).parent.parent / "templates" / "report.css"
+    assert re.search(r"\.num \{[^}]*text-align: right", css.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "printed"),
+    [
+        (Decimal("1234567"), "integer", "1,234,567"),
+        (Decimal("1234.5"), "integer", "1,235"),
+        (Decimal("2.5"), "integer", "3"),
+        (Decimal("-233.4"), "decimal1", "(233.4)"),
+        (Decimal("-0.04"), "decimal1", "-"),
+        (Decimal("0"), "integer", "-"),
+        (Decimal("0"), "percent", "0%"),
+        (None, "integer", "-"),
+        (Decimal("90"), "percent", "90%"),
+        (Decimal("89.5"), "percent", "90%"),
+        (Decimal("-4.25"), "percent1", "(4.3%)"),
+        (Decimal("12.345"), "decimal2", "12.35"),
+        (Decimal("1234.50"), "text", "1,234.50"),
+        (Text("表5", "Table 5"), "text", "Table 5"),
+    ],
+)
+def test_format_value(value: Value, fmt: NumberFormat, printed: str) -> None:
+    assert html.format_value(value, fmt, "en") == printed
+
+
+def test_row_notes_link_to_the_notes_below_the_table(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    for lang, name, root in every_page(parsed):
+        for link in root.xpath('//sup[@class="note-ref"]/a'):
+            (target,) = root.xpath(f'//*[@id="{link.get("href")[1:]}"]')
+            assert target.tag == "li" and target.getparent().get("class") == "notes", (lang, name)
+
+
+def test_language_switch_links_the_same_page_in_the_other_language(
+    site: Path, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    for lang, name, root in every_page(parsed):
+        (link,) = root.xpath('//nav[@class="lang-switch"]//a')
+        other = "en" if lang == "zh" else "zh"
+        assert link.get("href") == f"../{other}/{name}"
+        assert (site / lang / link.get("href")).resolve() == (site / other / name).resolve()
+        assert (site / other / name).is_file()
+        assert link.get("hreflang") == {"zh": "zh-Hans", "en": "en"}[other]
+
+
+def test_internal_links_resolve_and_the_toc_reaches_every_section(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    for lang, pages in parsed.items():
+        for name, root in pages.items():
+            for link in root.xpath("//a[@href]"):
+                href = link.get("href")
+                if href.startswith("../"):
+                    continue
+                path, _, anchor = href.partition("#")
+                target = pages[path or name]
+                if anchor:
+                    assert target.xpath(f'//*[@id="{anchor}"]'), (lang, name, href)
+        toc = {a.get("href") for a in pages["index.html"].xpath('//nav[@class="toc"]//a')}
+        for top in report.sections:
+            for section in top.walk():
+                anchor = "" if section is top else f"#{section.id}"
+                assert f"{top.id}.html{anchor}" in toc
+
+
+def test_no_external_urls_and_no_scripts(parsed: dict[Lang, dict[str, HtmlElement]]) -> None:
+    for lang, name, root in every_page(parsed):
+        assert not root.xpath("//script"), (lang, name)
+        for element in root.xpath(
+            "//*[@src or @href or @xlink:href]",
+            namespaces={"xlink": "http://www.w3.org/1999/xlink"},
+        ):
+            for attribute in ("src", "href", "{http://www.w3.org/1999/xlink}href"):
+                value = element.get(attribute)
+                if value is not None:
+                    parts = urlsplit(value)
+                    assert not parts.scheme and not parts.netloc, (lang, name, value)
+
+
+def test_no_catalogue_key_is_shown(parsed: dict[Lang, dict[str, HtmlElement]]) -> None:
+    for lang, name, root in every_page(parsed):
+        text = root.text_content()
+        assert not CATALOGUE_KEY.search(text), (lang, name, CATALOGUE_KEY.search(text))
+        for element in root.xpath("//*[@aria-label or @title]"):
+            for value in (element.get("aria-label"), element.get("title")):
+                assert value is None or not CATALOGUE_KEY.search(value), (lang, name, value)
+
+
+def _cjk_outside_marked_parts(root: HtmlElement, skip: str = "") -> list[str]:
+    """CJK words left once the parts marked as Chinese (lang="zh…"), the source ids and the
+    elements matching the XPath `skip` are gone."""
+    marked = '//*[starts-with(@lang, "zh") or contains(concat(" ", @class, " "), " source ")]'
+    for element in root.xpath(marked + (f" | {skip}" if skip else "")):
+        if element is not root:
+            element.drop_tree()
+    return re.findall(r"\S*[\u2e80-\u9fff\uff00-\uffef]\S*", root.text_content())
+
+
+PARAGRAPHS = '//p[@class="paragraph"]'
+
+
+def test_english_site_shows_chinese_only_where_marked(site: Path) -> None:
+    left = {
+        name: _cjk_outside_marked_parts(root, PARAGRAPHS)
+        for name, root in pages_of(site, "en").items()
+    }
+    assert {name: words for name, words in left.items() if words} == {}
+
+
+def test_english_paragraphs_have_no_chinese(site: Path) -> None:
+    left = {
+        name: re.findall(
+            r"\S*[\u2e80-\u9fff\uff00-\uffef]\S*",
+            " ".join(p.text_content() for p in root.xpath(PARAGRAPHS)),
+        )
+        for name, root in pages_of(site, "en").items()
+    }
+    assert {name: words for name, words in left.items() if words} == {}
+
+
+def test_untranslated_texts_are_marked_as_chinese_in_english(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    marked = [e.text_content() for e in parsed["en"]["performance.html"].xpath('//*[@lang="zh"]')]
+    assert marked and all(CJK.search(text) for text in marked)
+    assert not parsed["zh"]["performance.html"].xpath('//main//*[@lang="zh"]')
+    assert html.untranslated(Text("两年期增长 20%", "两年期增长 20%"), "en")
+    assert html.untranslated(Text("专利和技术"), "en")
+    assert not html.untranslated(Text("专利和技术", "Patents and Technology"), "en")
+    assert not html.untranslated(Text("专利和技术"), "zh")
+
+
+def test_charts_are_named_svgs_with_their_table(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    charts = list(report.charts())
+    assert {c.kind for c in charts} >= {"bar", "stacked_bar", "donut", "gauge"}
+    for lang in LANGS:
+        figures = {
+            figure.get("id"): figure
+            for root in parsed[lang].values()
+            for figure in root.xpath('//figure[contains(@class, "chart")]')
+        }
+        for chart in charts:
+            figure = figures[f"chart-{chart.id}"]
+            (svg,) = figure.xpath(".//*[local-name()='svg']")
+            assert svg.get("role") == "img"
+            title, desc = svg[0], svg[1]
+            assert (title.tag.split("}")[-1], desc.tag.split("}")[-1]) == ("title", "desc")
+            assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+            assert title.text == chart.title.get(lang)
+            assert desc.text == chart.description.get(lang)
+            assert figure.xpath(".//details//table/caption")
+
+
+def test_paragraphs_are_shown(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    for top in report.sections:
+        for section in top.walk():
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    page = parsed["zh"][f"{top.id}.html"].text_content()
+                    assert block.text.zh in page
+
+
+def test_a_user_template_folder_overrides_a_partial(report: ReportView, tmp_path: Path) -> None:
+    custom = tmp_path / "templates" / "_partials"
+    custom.mkdir(parents=True)
+    (custom / "paragraph.html").write_text(
+        '<p class="custom">{{ block.text|tx }}</p>\n', encoding="utf-8"
+    )
+    small = ReportView(
+        report.title,
+        report.organization,
+        report.biennium,
+        (Section("intro", Text("引言", "Introduction"), (Paragraph(Text("你好", "Hello")),)),),
+    )
+    written = html.write(small, tmp_path / "out", "en", templates=tmp_path / "templates")
+    assert {p.name for p in written} == {"report.css", "index.html", "intro.html"}
+    root = lxml_html.parse(str(tmp_path / "out" / "en" / "intro.html")).getroot()
+    assert [p.text_content() for p in root.xpath('//p[@class="custom"]')] == ["Hello"]
+
+
+def _chart(kind: ChartKind, columns: int, fmt: NumberFormat = "integer") -> ChartView:
+    table = TableView(
+        f"t-{kind}",
+        Text("测试表", "Test table"),
+        Text("千瑞郎", "thousand CHF"),
+        Text("部门", "Sector"),
+        tuple(Column(Text(f"系列{i}", f"Series {i}"), fmt) for i in range(columns)),
+        (
+            Row(
+                Text("专利和技术", "Patents and Technology"),
+                tuple(Decimal(1234 + i) for i in range(columns)),
+            ),
+            Row(Text("品牌", "Brands"), tuple(Decimal(-56 - i) for i in range(columns))),
+            Row(Text("总计", "Total"), tuple(Decimal(99999) for _ in range(columns)), "total"),
+        ),
+        "表5",
+    )
+    return ChartView(
+        f"c-{kind}", Text("图一 测试", "Figure 1. Test"), Text("说明", "Description"), kind, table
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns", "fmt"),
+    [
+        ("bar", 1, "integer"),
+        ("stacked_bar", 3, "integer"),
+        ("grouped_bar", 2, "decimal1"),
+        ("donut", 1, "percent1"),
+        ("gauge", 1, "percent"),
+    ],
+)
+def test_every_chart_kind_draws_a_named_svg_in_the_readers_language(
+    kind: ChartKind, columns: int, fmt: NumberFormat
+) -> None:
+    chart = _chart(kind, columns, fmt)
+    drawings = {lang: etree.fromstring(charts.svg(chart, lang).encode("utf-8")) for lang in LANGS}
+    for lang, svg in drawings.items():
+        assert svg.get("role") == "img"
+        title, desc = svg[0], svg[1]
+        assert [title.tag, desc.tag] == [f"{{{SVG}}}title", f"{{{SVG}}}desc"]
+        assert svg.get("aria-labelledby") == f"fig-c-{kind}-title fig-c-{kind}-desc"
+        assert (title.text, desc.text) == (chart.title.get(lang), chart.description.get(lang))
+        texts = " ".join(t.text or "" for t in svg.iter(f"{{{SVG}}}text"))
+        assert {t.get("font-family") for t in svg.iter(f"{{{SVG}}}text")} == {"Noto Sans CJK SC"}
+        if kind != "gauge":
+            category = "Patents and Technology" if lang == "en" else "专利和技术"
+            assert category in texts, (lang, texts)
+        assert "99,999" not in texts  # total rows are not drawn
+    assert "专利" not in " ".join(t.text or "" for t in drawings["en"].iter(f"{{{SVG}}}text"))
+
+
+def test_chart_numbers_follow_the_column_format() -> None:
+    bar = " ".join(
+        t.text or ""
+        for t in etree.fromstring(charts.svg(_chart("bar", 1), "en")).iter(f"{{{SVG}}}text")
+    )
+    assert "1,234" in bar and "(56)" in bar
+    gauge = etree.fromstring(charts.svg(_chart("gauge", 1, "percent"), "zh"))
+    assert "1,234%" in [t.text for t in gauge.iter(f"{{{SVG}}}text")]

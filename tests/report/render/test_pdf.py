@@ -1,0 +1,152 @@
+"""The PDF of both languages, read back with poppler-utils: extractable Chinese, embedded CJK
+font, a table of contents with the right page numbers, running headers and page numbers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import shutil
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from rbm.datapackage.package import read_package
+from rbm.domain.text import LANGS, Lang
+from rbm.report.build.report import build_report
+from rbm.report.model import ReportView, TableView
+from rbm.report.render import pdf
+from tests.conftest import need
+
+
+def _poppler() -> None:
+    missing = [tool for tool in ("pdftotext", "pdffonts", "pdfinfo") if shutil.which(tool) is None]
+    need(f"poppler-utils is missing ({', '.join(missing)})" if missing else None)
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def report(wipo_path: Path) -> ReportView:
+    dataset = read_package(wipo_path).dataset
+    assert dataset is not None
+    return build_report(dataset)
+
+
+@pytest.fixture(scope="module")
+def pdfs(report: ReportView, tmp_path_factory: pytest.TempPathFactory) -> dict[Lang, Path]:
+    """Both languages at once, one process each (spawned: the session may hold threads)."""
+    folder = tmp_path_factory.mktemp("pdf")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(LANGS), mp_context=context) as pool:
+        futures = {lang: pool.submit(pdf.write, report, folder, lang) for lang in LANGS}
+        return {lang: future.result()[0] for lang, future in futures.items()}
+
+
+@pytest.fixture(scope="module")
+def pages(pdfs: dict[Lang, Path]) -> dict[Lang, list[str]]:
+    """The text of every page (pdftotext separates pages with form feeds)."""
+    _poppler()
+    return {
+        lang: _run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]
+        for lang, path in pdfs.items()
+    }
+
+
+def test_one_pdf_per_language(pdfs: dict[Lang, Path]) -> None:
+    assert {lang: path.name for lang, path in pdfs.items()} == {
+        "zh": "report-zh.pdf",
+        "en": "report-en.pdf",
+    }
+    for path in pdfs.values():
+        assert path.read_bytes()[:5] == b"%PDF-"
+
+
+def test_text_is_extractable_in_both_languages(pages: dict[Lang, list[str]]) -> None:
+    chinese = "".join(pages["zh"])
+    assert "表5" in chinese
+    assert "专利和技术" in chinese
+    assert "Table 5" in "".join(pages["en"])
+
+
+def test_more_than_five_pages(pdfs: dict[Lang, Path]) -> None:
+    _poppler()
+    for path in pdfs.values():
+        (count,) = re.findall(r"^Pages:\s+(\d+)", _run("pdfinfo", str(path)), re.M)
+        assert int(count) > 5
+
+
+def test_fonts_are_embedded_and_the_cjk_font_is_noto_sans_cjk_sc(pdfs: dict[Lang, Path]) -> None:
+    _poppler()
+    for lang, path in pdfs.items():
+        rows = _run("pdffonts", str(path)).splitlines()[2:]
+        names = [row.split()[0] for row in rows]
+        assert any("Noto-Sans-CJK-SC" in name for name in names), (lang, names)
+        assert not any("Noto-Sans-CJK-JP" in name for name in names), (lang, names)
+        for row in rows:
+            # columns: name type encoding emb sub uni object ID (type may hold spaces)
+            emb = re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", row)
+            assert emb is not None and emb.group(1) == "yes", (lang, row)
+
+
+def test_toc_page_numbers_point_at_the_sections(
+    report: ReportView, pages: dict[Lang, list[str]]
+) -> None:
+    for lang in LANGS:
+        toc = "\n".join(pages[lang][1:4])
+        for section in report.sections:
+            title = section.title.get(lang)
+            found = re.search(re.escape(title) + r"\s*\.{3,}\s*(\d+)", toc)
+            assert found, (lang, title)
+            number = int(found.group(1))
+            assert title in pages[lang][number - 1], (lang, title, number)
+
+
+def test_running_headers_and_page_numbers(report: ReportView, pages: dict[Lang, list[str]]) -> None:
+    label = {"zh": "第 {n} 页，共 {total} 页", "en": "Page {n} of {total}"}
+    for lang in LANGS:
+        total = len(pages[lang])
+        title = report.title.get(lang)
+        assert title not in pages[lang][0].splitlines()[0]  # the cover has no header
+        for number, text in enumerate(pages[lang][1:], start=2):
+            lines = [line for line in text.splitlines() if line.strip()]
+            assert title in lines[0], (lang, number)
+            assert label[lang].format(n=number, total=total) in lines[-1], (lang, number)
+        last_section = report.sections[-1].title.get(lang)
+        assert last_section in pages[lang][-1].splitlines()[0]
+
+
+def test_the_print_html_repeats_table_headers_and_sizes_every_column(report: ReportView) -> None:
+    root = lxml_html.fromstring(pdf.html_document(report, "en").encode("utf-8"))
+    tables = root.xpath("//table")
+    assert len(tables) == len(list(report.tables()))
+    for table in tables:
+        assert table.xpath("./thead/tr/th")
+        widths = [
+            float(re.search(r"width: ([\d.]+)%", col.get("style")).group(1))  # type: ignore[union-attr]
+            for col in table.xpath("./colgroup/col")
+        ]
+        assert len(widths) == len(table.xpath("./thead/tr/th"))
+        assert sum(widths) == pytest.approx(100, abs=0.5)
+    css = root.xpath("//style")[0].text
+    assert "display: table-header-group" in css
+    assert (
+        'font-family: "Noto Sans CJK SC"' in css.split("@page cover")[0].split("@bottom-center")[1]
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_column_widths_give_long_text_more_room(report: ReportView, lang: Lang) -> None:
+    for table in report.tables():
+        widths = pdf.column_widths(table, lang)
+        assert len(widths) == len(table.columns) + 1
+        assert all(w > 0 for w in widths)
+    text_tables = [t for t in report.tables() if all(c.format == "text" for c in t.columns)]
+    assert text_tables
+    table: TableView = text_tables[0]
+    widths = pdf.column_widths(table, lang)
+    assert max(widths) > min(widths)
