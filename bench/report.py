@@ -1,5 +1,6 @@
-"""Benchmark: build the WIPO report's view model, then each format in each language; prints
-seconds per step and the peak memory. Not a test.
+"""Benchmark: build the WIPO report's view model, draw the charts as `rbm report` does (one
+process per language), then each format in each language; prints seconds per step and the
+peak memory. Not a test.
 
 usage: .venv/bin/python -m bench.report [FORMATS]   (default html,xlsx,json,pdf)
 """
@@ -16,6 +17,7 @@ from rbm import datasets
 from rbm.cli.report import writer
 from rbm.datapackage.package import read_package
 from rbm.report.build.report import build_report
+from rbm.report.render import charts
 
 
 def peak_mib() -> float:
@@ -32,6 +34,9 @@ def main() -> None:
     view = build_report(dataset)
     print(f"view model: {time.perf_counter() - started:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        charts.draw_all(list(view.charts()), ["zh", "en"])
+        print(f"charts, both languages in two processes: {time.perf_counter() - started:.2f} s")
         for fmt in formats:
             for lang in ("zh", "en") if fmt != "json" else ("zh",):
                 started = time.perf_counter()

@@ -16,6 +16,7 @@ from rbm.datapackage.package import read_package
 from rbm.domain.text import LANGS
 from rbm.i18n import t
 from rbm.report.build.report import build_report
+from rbm.report.render import charts
 from rbm.store.load import load_dataset
 from rbm.store.read import read_dataset
 
@@ -73,6 +74,8 @@ def report(
     if dataset is None:
         raise typer.Exit(1)
     view = build_report(dataset)
+    if any(fmt in TEMPLATED for fmt in formats):
+        charts.draw_all(list(view.charts()), langs)
     written: list[Path] = []
     steps = [(fmt, lng) for fmt in formats for lng in (langs if fmt != "json" else ["zh"])]
     with progress_bar(False) as progress:

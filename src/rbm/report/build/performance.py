@@ -129,9 +129,6 @@ def performance(ctx: Context) -> Section:
                 )
             )
         highlights = [h for h in ctx.dataset.highlights if h.pillar == pillar.code]
-        intro = tuple(
-            Paragraph(Text(f"{h.figure}：{h.text.zh}", f"{h.figure}: {h.text.en}"))
-            for h in highlights
-        )
+        intro = tuple(Paragraph(_highlight(h)) for h in highlights)
         pillars.append(Section(f"pillar-{pillar.code}", pillar.name, intro, tuple(results)))
     return Section("performance", text("report.section.performance"), (), tuple(pillars))

@@ -22,7 +22,10 @@ drawing, and a language never gets another's.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from functools import lru_cache
 from html import escape
@@ -71,7 +74,29 @@ _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
 def svg(chart: ChartView, lang: Lang) -> str:
     """The chart as an inline SVG element in `lang`."""
-    return _svg(chart, lang)
+    drawn = _DRAWN.get((chart, lang))
+    return drawn if drawn is not None else _svg(chart, lang)
+
+
+# Charts drawn ahead of time by `draw_all`, keyed by chart and language.
+_DRAWN: dict[tuple[ChartView, Lang], str] = {}
+
+
+def _draw_language(charts: tuple[ChartView, ...], lang: Lang) -> list[str]:
+    return [_svg(chart, lang) for chart in charts]
+
+
+def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang]) -> None:
+    """Draw every chart in every language, one worker process per language: vl-convert holds
+    the interpreter while it draws, so separate processes are what uses both cores."""
+    todo = tuple(dict.fromkeys(charts))
+    if len(langs) < 2 or not todo:
+        return
+    context = multiprocessing.get_context("spawn")  # the converter's runtime does not fork
+    with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
+        drawn = dict(zip(langs, pool.map(_draw_language, [todo] * len(langs), langs), strict=True))
+    for lang, drawings in drawn.items():
+        _DRAWN.update({(chart, lang): svg for chart, svg in zip(todo, drawings, strict=True)})
 
 
 @lru_cache(maxsize=512)
