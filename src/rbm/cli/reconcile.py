@@ -16,6 +16,7 @@ from rbm.datapackage.cells import format_decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
 from rbm.engine.finance.transfers import TransferBasis
+from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
 from rbm.engine.reconcile.run import reconcile as run_reconcile
 from rbm.engine.reconcile.settings import Settings
@@ -99,24 +100,6 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         "class": finding.klass.value,
         "params": finding.params,
     }
-
-
-def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
-    """What a finding is about, in the reader's language."""
-    sectors = {s.code: s.short.get(lang) for s in dataset.sectors}
-    costs = {c.code: c.name.get(lang) for c in dataset.cost_categories}
-    unions = {u.code: u.name.get(lang) for u in dataset.unions}
-    parts = [t(f"measure.{subject['measure']}", lang)] if "measure" in subject else []
-    if "phase" in subject:
-        parts.append(t(f"phase.{subject['phase']}", lang))
-    for dim, value in subject.items():
-        if dim in ("measure", "phase"):
-            continue
-        shown = {"sector": sectors, "cost_category": costs, "union": unions}.get(dim, {}).get(
-            value, value
-        )
-        parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
-    return " · ".join(parts)
 
 
 def _findings_table(

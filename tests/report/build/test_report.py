@@ -128,3 +128,12 @@ def test_capital_projects_and_trust_funds(report: ReportView, tables: dict[str, 
     summary = tables["cmp-summary"]
     assert cell(summary, "Total", 2) == Decimal(23568)
     assert "pct-receiving-offices" in tables and "hague-unit-cost-1" in tables
+
+
+def test_tables_note_the_real_differences_of_their_source(tables: dict[str, TableView]) -> None:
+    """表6 computes the unallocated final budget as 3,742; 表5 prints 4,008: both say so."""
+    for table_id in ("table-5", "table-6"):
+        texts = [n.text.en for n in tables[table_id].notes]
+        assert any("4,008" in t and "3,742" in t for t in texts), table_id
+    assert any("P&B" in n.text.en for n in tables["table-6"].notes)
+    assert not tables["table-4"].notes
