@@ -9,22 +9,13 @@ from typing import Any
 
 import pytest
 
-from rbm.datapackage.package import read_package
 from rbm.domain.text import Text
-from rbm.report.build.report import build_report
 from rbm.report.model import ReportView
 from rbm.report.render import tables_json
 
 
 def _no_constant(name: str) -> Any:
     raise AssertionError(f"tables.json holds {name}, which is not JSON")
-
-
-@pytest.fixture(scope="module")
-def report(wipo_path: Path) -> ReportView:
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return build_report(dataset)
 
 
 @pytest.fixture(scope="module")

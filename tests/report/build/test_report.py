@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from rbm.domain.dataset import Dataset
 from rbm.domain.text import Text
-from rbm.report.build.report import build_report
 from rbm.report.model import ReportView, TableView
 
 SOURCE_TABLES = {
@@ -32,11 +30,6 @@ SOURCE_TABLES = {
     "annex-12": "附件十二",
     "appendix-pie-counts": "附录A",
 }
-
-
-@pytest.fixture(scope="module")
-def report(wipo: Dataset) -> ReportView:
-    return build_report(wipo)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from rbm.datapackage.package import read_package
 from rbm.domain.text import LANGS, Lang, Text
 from rbm.report.model import (
     ChartKind,
@@ -34,15 +33,6 @@ SVG = "http://www.w3.org/2000/svg"
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 NUMBER = re.compile(r"^(-|\(?\d{1,3}(,\d{3})*(\.\d+)?%?\)?)$")
 CATALOGUE_KEY = re.compile(r"\b(report|rating|phase|measure)\.[a-z_]+(\.[a-z0-9_]+)*\b")
-
-
-@pytest.fixture(scope="module")
-def report(wipo_path: Path) -> ReportView:
-    from rbm.report.build.report import build_report
-
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return build_report(dataset)
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from rbm.datapackage.package import read_package
 from rbm.domain.text import LANGS, Lang
-from rbm.report.build.report import build_report
 from rbm.report.model import ReportView, TableView
 from rbm.report.render import pdf
 from tests.conftest import need
@@ -28,13 +26,6 @@ def _poppler() -> None:
 
 def _run(*command: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture(scope="module")
-def report(wipo_path: Path) -> ReportView:
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return build_report(dataset)
 
 
 @pytest.fixture(scope="module")

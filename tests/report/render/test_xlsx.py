@@ -13,9 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rbm.datapackage.package import read_package
 from rbm.domain.text import LANGS, Lang, Text
-from rbm.report.build.report import build_report
 from rbm.report.model import Column, Note, ReportView, Row, Section, TableView
 from rbm.report.render import tables_json, xlsx
 
@@ -30,13 +28,6 @@ NUMBER_FORMATS = {
 }
 PERCENT = {"percent", "percent1"}
 INVALID_SHEET_CHARS = set("[]:*?/\\")
-
-
-@pytest.fixture(scope="module")
-def report(wipo_path: Path) -> ReportView:
-    dataset = read_package(wipo_path).dataset
-    assert dataset is not None
-    return build_report(dataset)
 
 
 @pytest.fixture(scope="module")
