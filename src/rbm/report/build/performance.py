@@ -105,6 +105,21 @@ def risk_table(ctx: Context, result: str | None) -> TableView | None:
     )
 
 
+def contributing_sectors(ctx: Context, pillar: str) -> Text:
+    """The sectors that spent under the pillar's expected results (表4), in sector order."""
+    results = {r.code for r in ctx.dataset.results if r.pillar == pillar}
+    spending = {
+        f.sector
+        for f in ctx.dataset.budget_facts
+        if f.source == "表4" and f.result in results and f.amount > 0
+    }
+    names = [s.short for s in ctx.dataset.sectors if s.code in spending]
+    return text(
+        "report.contributing_sectors",
+        sectors=Text("、".join(n.zh for n in names), ", ".join(n.get("en") for n in names)),
+    )
+
+
 def _highlight(h: Highlight) -> Text:
     """A highlight: its figure as printed, then our description; the English text leaves out
     a figure written in Chinese (e.g. 第一), which its description already says."""
@@ -129,6 +144,9 @@ def performance(ctx: Context) -> Section:
                 )
             )
         highlights = [h for h in ctx.dataset.highlights if h.pillar == pillar.code]
-        intro = tuple(Paragraph(_highlight(h)) for h in highlights)
+        intro = (
+            *(Paragraph(_highlight(h)) for h in highlights),
+            Paragraph(contributing_sectors(ctx, pillar.code)),
+        )
         pillars.append(Section(f"pillar-{pillar.code}", pillar.name, intro, tuple(results)))
     return Section("performance", text("report.section.performance"), (), tuple(pillars))
