@@ -90,10 +90,14 @@ Block = TableView | ChartView | Paragraph
 
 @dataclass(frozen=True)
 class Section:
+    """A section; with `page`, the HTML site shows it on a page of its own, linked from its
+    parent (the PDF keeps it in place)."""
+
     id: str
     title: Text
     blocks: tuple[Block, ...] = ()
     children: tuple[Section, ...] = ()
+    page: bool = False
 
     def walk(self) -> Iterator[Section]:
         yield self

@@ -59,9 +59,14 @@ def every_page(parsed: dict[Lang, dict[str, HtmlElement]]) -> list[tuple[Lang, s
 def test_one_page_per_top_level_section_and_an_index(
     report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
 ) -> None:
-    expected = {"index.html", *(f"{s.id}.html" for s in report.sections)}
+    """The index, each top-level section, and each section that asks for its own page."""
+    own = [s for top in report.sections for s in top.walk() if s.page]
+    assert len(own) == 12  # the capital projects' reports
+    expected = {"index.html", *(f"{s.id}.html" for s in (*report.sections, *own))}
     for lang in LANGS:
         assert set(parsed[lang]) == expected
+        nav = parsed[lang]["index.html"].xpath('//nav[@class="site-nav"]//a')
+        assert len(nav) == 1 + len(report.sections)  # subpages stay out of the navigation
 
 
 def test_html_lang_is_the_page_language(parsed: dict[Lang, dict[str, HtmlElement]]) -> None:
@@ -86,11 +91,13 @@ def test_every_section_is_a_heading_at_its_depth(
         (heading,) = root.xpath(f'//*[@id="h-{section.id}"]')
         assert heading.tag == f"h{min(depth, 6)}"
         for child in section.children:
-            check(root, child, depth + 1)
+            if not child.page:  # a page of its own starts again at h1
+                check(root, child, depth + 1)
 
     for lang in LANGS:
-        for top in report.sections:
-            check(parsed[lang][f"{top.id}.html"], top, 1)
+        for page in html.pages(report):
+            if page.section is not None:
+                check(parsed[lang][page.name], page.section, 1)
 
 
 def test_every_table_has_a_caption_and_scoped_headers(
@@ -199,10 +206,10 @@ def test_internal_links_resolve_and_the_toc_reaches_every_section(
                 if anchor:
                     assert target.xpath(f'//*[@id="{anchor}"]'), (lang, name, href)
         toc = {a.get("href") for a in pages["index.html"].xpath('//nav[@class="toc"]//a')}
+        hrefs = html.site_hrefs(report)
         for top in report.sections:
             for section in top.walk():
-                anchor = "" if section is top else f"#{section.id}"
-                assert f"{top.id}.html{anchor}" in toc
+                assert hrefs[section.id] in toc
 
 
 def test_no_external_urls_and_no_scripts(parsed: dict[Lang, dict[str, HtmlElement]]) -> None:
@@ -302,8 +309,8 @@ def test_paragraphs_are_shown(
         for section in top.walk():
             for block in section.blocks:
                 if isinstance(block, Paragraph):
-                    page = parsed["zh"][f"{top.id}.html"].text_content()
-                    assert block.text.zh in page
+                    name = html.site_hrefs(report)[section.id].partition("#")[0]
+                    assert block.text.zh in parsed["zh"][name].text_content()
 
 
 def test_a_user_template_folder_overrides_a_partial(report: ReportView, tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
             )
         )
     title = Text(f"{project.id} {project.name.zh}", f"{project.id} {project.name.get('en')}")
-    return Section(f"cmp-{_slug(project.id)}", title, tuple(blocks))
+    return Section(f"cmp-{_slug(project.id)}", title, tuple(blocks), page=True)
 
 
 def _slug(code: str) -> str:

@@ -93,21 +93,33 @@ class Page:
     name: str
     title: Text
     section: Section | None = None
+    top: bool = True  # listed in the site navigation (the index and the top-level sections)
 
 
 def pages(report: ReportView) -> list[Page]:
-    return [Page("index.html", report.title)] + [
-        Page(page_name(s), s.title, s) for s in report.sections
-    ]
+    """The index, then each top-level section and each section marked `page`, in order."""
+    found = [Page("index.html", report.title)]
+    for top in report.sections:
+        found.extend(
+            Page(page_name(s), s.title, s, s is top) for s in top.walk() if s is top or s.page
+        )
+    return found
 
 
 def site_hrefs(report: ReportView) -> dict[str, str]:
-    """Where each section is in the site: its page, and its anchor below the top level."""
-    hrefs = {}
+    """Where each section is in the site: its page, or an anchor on the page that holds it."""
+    hrefs: dict[str, str] = {}
+
+    def place(section: Section, page: str, is_page: bool) -> None:
+        hrefs[section.id] = page if is_page else f"{page}#{section.id}"
+        for child in section.children:
+            if child.page:
+                place(child, page_name(child), True)
+            else:
+                place(child, page, False)
+
     for top in report.sections:
-        name = page_name(top)
-        for section in top.walk():
-            hrefs[section.id] = name if section is top else f"{name}#{section.id}"
+        place(top, page_name(top), True)
     return hrefs
 
 
@@ -139,6 +151,7 @@ def environment(
         other_html_lang=HTML_LANG[other],
         other_name=t("report.html.lang_name", other),
         hrefs=hrefs or {},
+        split_pages=False,
         kind=_kind,
         shows_unit=_shows_unit,
         heading=lambda level: f"h{min(max(level, 1), 6)}",
@@ -163,6 +176,7 @@ def write(
     target = folder / lang
     target.mkdir(parents=True, exist_ok=True)
     env = environment(lang, templates, site_hrefs(report))
+    env.globals["split_pages"] = True
     site = pages(report)
     css = target / "report.css"
     css.write_text(env.get_template("report.css").render(), encoding="utf-8")
