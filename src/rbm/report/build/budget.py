@@ -18,7 +18,7 @@ PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
 
 
 def _phase_series(amounts: dict[BudgetPhase, dict[str, Decimal]]) -> list[Spec]:
-    return [Series(text(f"phase.{p.value}"), amounts[p]) for p in PHASES]
+    return [Series(text(f"report.column.phase.{p.value}"), amounts[p]) for p in PHASES]
 
 
 def _amounts(ctx: Context, source: str, phase: BudgetPhase, dim: str) -> dict[str, Decimal]:
@@ -102,7 +102,7 @@ def figure_2(ctx: Context) -> ChartView:
         text("report.figure.2"),
         text("report.unit.kchf"),
         text("report.stub.cost_category"),
-        (Column(text("phase.executed")),),
+        (Column(text("report.column.phase.executed")),),
         data,
         "图二",
     )
@@ -168,12 +168,16 @@ def annex_3(ctx: Context) -> TableView:
                 for k, v in ctx.by([f for f in facts if f.year == year], "sector").items()
             }
             label = text(
-                "report.column.phase_year", phase=text(f"phase.{phase.value}"), year=str(year)
+                "report.column.phase_year",
+                phase=text(f"report.column.phase.{phase.value}"),
+                year=str(year),
             )
             specs.append(Series(label, amounts))
         specs.append(
             Series(
-                text("report.column.phase_biennium", phase=text(f"phase.{phase.value}")),
+                text(
+                    "report.column.phase_biennium", phase=text(f"report.column.phase.{phase.value}")
+                ),
                 _amounts(ctx, "附件三", phase, "sector"),
             )
         )
@@ -211,13 +215,13 @@ def annex_4(ctx: Context) -> TableView:
         for k in set(personnel) | set(other)
     }
     specs: list[Spec] = [
-        Series(text("phase.approved"), approved),
-        Series(text("phase.adjusted"), adjusted),
+        Series(text("report.column.phase.approved"), approved),
+        Series(text("report.column.phase.adjusted"), adjusted),
         Series(text("report.column.personnel"), personnel),
         Series(text("report.column.non_personnel"), other),
-        Series(text("phase.executed"), total_spent),
+        Series(text("report.column.phase.executed"), total_spent),
         Difference(text("report.column.variance"), 1, 4),
-        Ratio(text("measure.utilization"), 4, 1),
+        Ratio(text("report.column.utilization"), 4, 1),
     ]
     items = [
         (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
@@ -246,7 +250,9 @@ def annex_5(ctx: Context) -> TableView:
                 if p.phase == phase and p.grade == grade
             }
             label = text(
-                "report.column.phase_grade", phase=text(f"phase.{phase.value}"), grade=grade
+                "report.column.phase_grade",
+                phase=text(f"report.column.phase.{phase.value}"),
+                grade=grade,
             )
             specs.append(Series(label, amounts))
     items = [(s.code, s.name) for s in ctx.dataset.sectors]
@@ -267,7 +273,7 @@ def annex_7(ctx: Context) -> TableView:
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
         amounts = {f"{f.sector}:{f.union or ''}": f.amount for f in ctx.facts("附件七", phase)}
-        specs.append(Series(text(f"phase.{phase.value}"), amounts))
+        specs.append(Series(text(f"report.column.phase.{phase.value}"), amounts))
     items = []
     for f in ctx.facts("附件七", BudgetPhase.APPROVED):
         sector = ctx.sectors.get(f.sector or "", Text("", ""))

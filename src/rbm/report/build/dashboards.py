@@ -44,7 +44,9 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
         }
         for p in PHASES
     }
-    results: list[Spec] = [Series(text(f"phase.{p.value}"), by_result[p]) for p in PHASES]
+    results: list[Spec] = [
+        Series(text(f"report.column.phase.{p.value}"), by_result[p]) for p in PHASES
+    ]
     items = [
         (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
         for r in ctx.dataset.results
@@ -60,8 +62,8 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
         source,
     )
     costs: list[Spec] = [
-        *(Series(text(f"phase.{p.value}"), by_cost[p]) for p in PHASES),
-        Ratio(text("measure.utilization"), 2, 1),
+        *(Series(text(f"report.column.phase.{p.value}"), by_cost[p]) for p in PHASES),
+        Ratio(text("report.column.utilization"), 2, 1),
     ]
     names = [(c.code, c.name) for c in ctx.dataset.cost_categories if c.parent is None]
     personnel = TableView(
@@ -81,7 +83,7 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
         text("report.dashboard.gauge", sector=sector.name),
         text("report.unit.percent"),
         text("report.stub.sector"),
-        (Column(text("measure.utilization"), "percent"),),
+        (Column(text("report.column.utilization"), "percent"),),
         (Row(sector.name, (rate,)),),
         source,
     )

@@ -33,7 +33,9 @@ def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> Ta
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
         for key, da in (("excl_da", False), ("da", True), ("incl_da", None)):
-            label = text(f"report.column.dev_{key}", phase=text(f"phase.{phase.value}"))
+            label = text(
+                f"report.column.dev_{key}", phase=text(f"report.column.phase.{phase.value}")
+            )
             specs.append(Series(label, _by_sector(ctx, source, phase, da)))
     items = [(s.code, s.name) for s in ctx.dataset.sectors]
     body = rows(items, specs, text("report.row.total"))

@@ -51,14 +51,14 @@ def table_1(ctx: Context) -> TableView:
     budget = _in_millions(key_lines(ctx.dataset, FinancialPhase.BUDGET))
     actual = _in_millions(key_lines(ctx.dataset, FinancialPhase.ACTUAL))
     specs: list[Spec] = [
-        Series(text("phase.budget"), budget, "decimal1"),
-        Series(text("phase.actual"), actual, "decimal1"),
+        Series(text("report.column.phase.budget"), budget, "decimal1"),
+        Series(text("report.column.phase.actual"), actual, "decimal1"),
         Ratio(text("report.column.actual_vs_budget"), 1, 0),
     ]
     body = rows(((code, names.get(code, Text(code, code))) for code in TABLE_1_LINES), specs)
     assets: list[Spec] = [
-        Series(text("phase.budget"), {}, "decimal1"),
-        Series(text("phase.actual"), actual, "decimal1"),
+        Series(text("report.column.phase.budget"), {}, "decimal1"),
+        Series(text("report.column.phase.actual"), actual, "decimal1"),
         Ratio(text("report.column.actual_vs_budget"), 1, 0),
     ]
     heading = Row(text("report.row.net_assets"), (None, None, None), kind="heading")
@@ -115,8 +115,8 @@ def table_2(ctx: Context) -> TableView:
         for k, v in _income(ctx, "表2", IncomePhase.ACTUAL).items()
     }
     specs: list[Spec] = [
-        Series(text("phase.estimate"), estimate, "decimal1"),
-        Series(text("phase.actual"), actual, "decimal1"),
+        Series(text("report.column.phase.estimate"), estimate, "decimal1"),
+        Series(text("report.column.phase.actual"), actual, "decimal1"),
         Ratio(text("report.column.actual_vs_estimate"), 1, 0),
     ]
     body = list(rows(_category_items(ctx), specs, levels=_levels(ctx)))
@@ -176,8 +176,8 @@ def table_3(ctx: Context) -> TableView:
             )
         (estimate if v.phase.value == "estimate" else actual)[code] = v.value
     specs: list[Spec] = [
-        Series(text("phase.estimate"), estimate),
-        Series(text("phase.actual"), actual),
+        Series(text("report.column.phase.estimate"), estimate),
+        Series(text("report.column.phase.actual"), actual),
         Ratio(text("report.column.actual_vs_estimate"), 1, 0),
     ]
     return TableView(
@@ -195,7 +195,11 @@ def annex_2(ctx: Context) -> TableView:
     """Income estimates by year, original and updated (thousand CHF)."""
     series = [
         Series(
-            text("report.column.phase_year", phase=text(f"phase.{phase.value}"), year=str(year)),
+            text(
+                "report.column.phase_year",
+                phase=text(f"report.column.phase.{phase.value}"),
+                year=str(year),
+            ),
             _income(ctx, "附件二", phase, year),
         )
         for phase in (IncomePhase.ESTIMATE, IncomePhase.UPDATED)
@@ -232,9 +236,10 @@ def annex_6(ctx: Context) -> TableView:
                 for k in ctx.dataset.key_financials
                 if k.union == union.code and k.phase == phase and k.source == "附件六"
             }
-            label = Text(
-                f"{union.name.zh} {text(f'phase.{phase.value}').zh}",
-                f"{union.name.en} {text(f'phase.{phase.value}').en}",
+            label = text(
+                "report.column.union_phase",
+                union=union.name,
+                phase=text(f"report.column.phase.{phase.value}"),
             )
             specs.append(Series(label, amounts))
     seen: list[str] = []

@@ -99,10 +99,10 @@ def table_5(ctx: Context) -> TableView:
     rate = utilization(totals[BudgetPhase.EXECUTED], totals[BudgetPhase.ADJUSTED])
     rows.append(Row(text("report.row.total"), (*totals.values(), rate), kind="total"))
     columns = (
-        Column(text("phase.approved")),
-        Column(text("phase.adjusted")),
-        Column(text("phase.executed")),
-        Column(text("measure.utilization"), "percent"),
+        Column(text("report.column.phase.approved")),
+        Column(text("report.column.phase.adjusted")),
+        Column(text("report.column.phase.executed")),
+        Column(text("report.column.utilization"), "percent"),
     )
     return TableView(
         table_id,
@@ -133,7 +133,7 @@ def pillar_expenditure(ctx: Context) -> ChartView:
         text("report.figure.pillars"),
         text(KCHF),
         text("report.stub.pillar"),
-        (Column(text("phase.executed")),),
+        (Column(text("report.column.phase.executed")),),
         tuple(rows),
         "支柱支出",
     )

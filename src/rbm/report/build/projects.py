@@ -88,7 +88,7 @@ def cmp_summary(ctx: Context) -> TableView:
         *_cols(
             "budget", "expenditure_prior", "expenditure_current", "expenditure_total", "remaining"
         ),
-        Column(text("measure.utilization"), "percent"),
+        Column(text("report.column.utilization"), "percent"),
     )
     return TableView(
         "cmp-summary",
@@ -126,7 +126,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
         columns = (
             Column(text("report.column.status"), "text"),
             *_cols("budget", "adjusted_budget", "expenditure"),
-            Column(text("measure.utilization"), "percent"),
+            Column(text("report.column.utilization"), "percent"),
             Column(text("report.column.progress"), "percent"),
         )
         unit = (
