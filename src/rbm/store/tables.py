@@ -93,3 +93,58 @@ def _table(resource: Resource) -> sa.Table:
 
 
 TABLES: dict[str, sa.Table] = {r.name: _table(r) for r in RESOURCES}
+
+
+# The workflow's tables: users and their API tokens, each PIE's state with a version for
+# optimistic locking, and the append-only audit trail.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("sectors", sa.JSON, nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user", sa.String(64), sa.ForeignKey("users.name"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+pie_states = sa.Table(
+    "pie_states",
+    metadata,
+    sa.Column(BIENNIUM, sa.String(32), primary_key=True),
+    sa.Column("pie", sa.Text, primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.ForeignKeyConstraint(
+        [BIENNIUM, "pie"],
+        [f"pies.{BIENNIUM}", "pies.id"],
+        name="fk_pie_states_pie",
+        ondelete="CASCADE",
+    ),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("entity_id", sa.Text, nullable=False),
+    sa.Column("field", sa.String(64), nullable=False),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+)
