@@ -148,3 +148,16 @@ audit_log = sa.Table(
     sa.Column("new", sa.Text, nullable=True),
     sa.Column("reason", sa.Text, nullable=True),
 )
+
+biennium_locks = sa.Table(
+    "biennium_locks",
+    metadata,
+    sa.Column(
+        BIENNIUM,
+        sa.String(32),
+        sa.ForeignKey("bienniums.code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("locked_by", sa.String(64), nullable=False),
+    sa.Column("locked_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,98 @@
+"""The workflow in the store on both backends: states, optimistic locking, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from rbm.datapackage.package import read_package
+from rbm.domain.enums import WorkflowState
+from rbm.domain.framework import IndicatorSector
+from rbm.domain.workflow import Action, Role, User
+from rbm.store.load import load_dataset
+from rbm.store.tables import TABLES, audit_log
+from rbm.store.workflow import Conflict, WorkflowError, act, edit, lock, state_of
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+FOCAL = User("ana", Role.FOCAL_POINT, ("ops",))
+OTHER = User("bob", Role.FOCAL_POINT, ("un",))
+VALIDATOR = User("vic", Role.VALIDATOR)
+PLANNER = User("pia", Role.PLANNER)
+PIE, B = "1.1-01.1", "2026-27"
+
+
+@pytest.fixture
+def loaded(engine: sa.Engine, example: Path) -> sa.Engine:
+    dataset = read_package(example).dataset
+    assert dataset is not None
+    link = IndicatorSector("1.1-01", "ops", "R1")
+    load_dataset(engine, dataset.with_records(indicator_sectors=(link,)))
+    return engine
+
+
+def audit(engine: sa.Engine) -> list[tuple[str, str, str | None, str | None]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(
+                audit_log.c.user, audit_log.c.field, audit_log.c.old, audit_log.c.new
+            ).order_by(audit_log.c.id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_focal_point_edits_submits_and_validator_returns_then_validates(loaded: sa.Engine) -> None:
+    state = edit(loaded, FOCAL, B, PIE, "actual_value", Decimal("88"), 0, NOW, "new survey")
+    assert (state.state, state.version) == (WorkflowState.DRAFT, 1)
+    state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, 1, NOW)
+    state = act(loaded, VALIDATOR, B, PIE, Action.RETURN, state.version, NOW, "cite the survey")
+    assert state.state == WorkflowState.RETURNED and state.comment == "cite the survey"
+    state = edit(loaded, FOCAL, B, PIE, "actual_text", "88%（2026/27年调查）", state.version, NOW)
+    state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, state.version, NOW)
+    state = act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW)
+    assert (state.state, state.version) == (WorkflowState.VALIDATED, 6)
+    with loaded.connect() as connection:
+        pies = TABLES["pies"]
+        assert connection.execute(sa.select(pies.c.actual_value)).scalar_one() == Decimal("88")
+    assert [(u, f) for u, f, _, _ in audit(loaded)] == [
+        ("ana", "actual_value"),
+        ("ana", "state"),
+        ("vic", "state"),
+        ("ana", "actual_text"),
+        ("ana", "state"),
+        ("vic", "state"),
+    ]
+    assert audit(loaded)[0][2:] == ("87", "88")
+
+
+def test_two_concurrent_edits_one_wins(loaded: sa.Engine) -> None:
+    edit(loaded, FOCAL, B, PIE, "actual_value", Decimal("90"), 0, NOW)
+    with pytest.raises(Conflict) as lost:
+        edit(loaded, PLANNER, B, PIE, "actual_value", Decimal("91"), 0, NOW)
+    assert (lost.value.version, lost.value.updated_by) == (1, "ana")
+    assert len(audit(loaded)) == 1
+
+
+def test_refusals(loaded: sa.Engine) -> None:
+    with pytest.raises(WorkflowError, match="sector"):
+        edit(loaded, OTHER, B, PIE, "actual_value", Decimal("1"), 0, NOW)
+    with pytest.raises(WorkflowError, match="field"):
+        edit(loaded, FOCAL, B, PIE, "target_text", "x", 0, NOW)
+    with pytest.raises(WorkflowError, match="role"):
+        act(loaded, FOCAL, B, PIE, Action.VALIDATE, 0, NOW)
+    with pytest.raises(WorkflowError, match="not_validated"):
+        lock(loaded, PLANNER, B, NOW)
+    assert audit(loaded) == []
+
+
+def test_a_locked_biennium_refuses_every_edit(loaded: sa.Engine) -> None:
+    state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, 0, NOW)
+    state = act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW)
+    lock(loaded, PLANNER, B, NOW)
+    with pytest.raises(WorkflowError, match="locked"):
+        edit(loaded, PLANNER, B, PIE, "actual_value", Decimal("1"), state.version, NOW)
+    with loaded.connect() as connection:
+        assert state_of(connection, B, PIE).state == WorkflowState.VALIDATED
