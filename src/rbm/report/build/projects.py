@@ -295,28 +295,42 @@ def trust_fund_results(ctx: Context) -> tuple[TableView, ...]:
     return tuple(tables)
 
 
-def receiving_offices(ctx: Context) -> ChartView | None:
-    """PCT filings by receiving office over five years (附件八)."""
-    found = [
-        s for s in ctx.dataset.system_indicators if s.union == "pct" and s.measure == "ro_filings"
-    ]
+def indicator_table(
+    ctx: Context, union: str, measure: str, table_id: str, title: str, stub: str
+) -> TableView | None:
+    """A registration-system indicator by segment (rows) and period (columns)."""
+    found = [s for s in ctx.dataset.system_indicators if s.union == union and s.measure == measure]
     if not found:
         return None
     periods = sorted({s.period for s in found})
-    offices: dict[str, dict[str, Decimal]] = {}
+    values: dict[str, dict[str, Decimal]] = {}
     labels: dict[str, Text] = {}
     for s in found:
-        offices.setdefault(s.segment.zh, {})[s.period] = s.value
+        values.setdefault(s.segment.zh, {})[s.period] = s.value
         labels[s.segment.zh] = s.segment
-    table = TableView(
-        "pct-receiving-offices",
-        text("report.system.pct_ro"),
+    return TableView(
+        table_id,
+        text(title),
         text("report.unit.count"),
-        text("report.stub.office"),
+        text(stub),
         tuple(Column(Text(p, p)) for p in periods),
-        tuple(Row(labels[o], tuple(v.get(p) for p in periods)) for o, v in offices.items()),
+        tuple(Row(labels[k], tuple(v.get(p) for p in periods)) for k, v in values.items()),
         found[0].source,
     )
+
+
+def receiving_offices(ctx: Context) -> ChartView | None:
+    """PCT filings by receiving office over five years (附件八)."""
+    table = indicator_table(
+        ctx,
+        "pct",
+        "ro_filings",
+        "pct-receiving-offices",
+        "report.system.pct_ro",
+        "report.stub.office",
+    )
+    if table is None:
+        return None
     return ChartView(table.id, table.title, text("report.system.pct_ro.desc"), "grouped_bar", table)
 
 
@@ -360,27 +374,14 @@ def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
 
 
 def lisbon_documents(ctx: Context) -> TableView | None:
-    found = [
-        s
-        for s in ctx.dataset.system_indicators
-        if s.union == "lisbon" and s.measure == "documents_processed"
-    ]
-    if not found:
-        return None
-    periods = sorted({s.period for s in found})
-    kinds: dict[str, dict[str, Decimal]] = {}
-    labels: dict[str, Text] = {}
-    for s in found:
-        kinds.setdefault(s.segment.zh, {})[s.period] = s.value
-        labels[s.segment.zh] = s.segment
-    return TableView(
+    """Lisbon documents processed by kind, 2016–2025 (附件十一)."""
+    return indicator_table(
+        ctx,
+        "lisbon",
+        "documents_processed",
         "lisbon-documents",
-        text("report.system.lisbon_documents"),
-        text("report.unit.count"),
-        text("report.stub.document"),
-        tuple(Column(Text(p, p)) for p in periods),
-        tuple(Row(labels[k], tuple(v.get(p) for p in periods)) for k, v in kinds.items()),
-        found[0].source,
+        "report.system.lisbon_documents",
+        "report.stub.document",
     )
 
 
