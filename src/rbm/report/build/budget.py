@@ -223,10 +223,7 @@ def annex_4(ctx: Context) -> TableView:
         Difference(text("report.column.variance"), 1, 4),
         Ratio(text("report.column.utilization"), 4, 1),
     ]
-    items = [
-        (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
-        for r in ctx.dataset.results
-    ]
+    items = ctx.result_items
     return TableView(
         "annex-4",
         text("report.annex.4"),

@@ -50,6 +50,16 @@ class Context:
     def results(self) -> dict[str, Text]:
         return {r.code: r.title for r in self.dataset.results}
 
+    def result_label(self, code: str) -> Text:
+        """An expected result as tables print it: its code, then its title."""
+        title = self.results[code]
+        return Text(f"{code} {title.zh}", f"{code} {title.get('en')}")
+
+    @cached_property
+    def result_items(self) -> list[tuple[str, Text]]:
+        """Every expected result as (code, label) rows, in order."""
+        return [(r.code, self.result_label(r.code)) for r in self.dataset.results]
+
     @cached_property
     def printed(self) -> dict[tuple[object, ...], Figure]:
         index: dict[tuple[object, ...], Figure] = {}

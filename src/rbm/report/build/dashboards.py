@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase, Rating
 from rbm.domain.framework import Sector
-from rbm.domain.text import Text
 from rbm.engine.finance.ratios import utilization
 from rbm.i18n import text
 from rbm.report.build.context import Context
@@ -47,10 +46,7 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
     results: list[Spec] = [
         Series(text(f"report.column.phase.{p.value}"), by_result[p]) for p in PHASES
     ]
-    items = [
-        (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
-        for r in ctx.dataset.results
-    ]
+    items = ctx.result_items
     code = sector.code
     budget = TableView(
         f"dashboard-{code}-results",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase
-from rbm.domain.text import Text
 from rbm.engine.finance.ratios import percent
 from rbm.i18n import text
 from rbm.report.build.context import Context
@@ -83,10 +82,7 @@ def annex_12_results(ctx: Context) -> TableView:
         if d.source == "附件十二" and d.result and d.sector in amounts:
             amounts[d.sector][d.result] = amounts[d.sector].get(d.result, Decimal(0)) + d.amount
     specs: list[Spec] = [Series(s.short, amounts[s.code]) for s in sectors]
-    items = [
-        (r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.en}"))
-        for r in ctx.dataset.results
-    ]
+    items = ctx.result_items
     return TableView(
         "annex-12-results",
         text("report.annex.12.results"),

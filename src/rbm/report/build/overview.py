@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase
-from rbm.domain.text import Text
 from rbm.engine.finance.ratios import utilization
 from rbm.i18n import text
 from rbm.report.build.context import Context
@@ -40,7 +39,7 @@ def table_4(ctx: Context) -> TableView:
             total,
             len(sectors),
         )
-        rows.append(Row(_result_label(ctx, result.code), (*values, total), notes=notes))
+        rows.append(Row(ctx.result_label(result.code), (*values, total), notes=notes))
     grand = sum(by_result.values(), Decimal(0))
     totals: list[Value] = [by_sector.get((s.code,), Decimal(0)) for s in sectors]
     rows.append(
@@ -140,8 +139,3 @@ def pillar_expenditure(ctx: Context) -> ChartView:
     return ChartView(
         "figure-pillars", table.title, text("report.figure.pillars.desc"), "bar", table
     )
-
-
-def _result_label(ctx: Context, code: str) -> Text:
-    title = ctx.results[code]
-    return Text(f"{code} {title.zh}", f"{code} {title.en}")

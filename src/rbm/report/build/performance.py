@@ -57,10 +57,9 @@ def pie_table(ctx: Context, result: str) -> TableView:
         Column(text(f"report.column.{key}"), "text")
         for key in ("baseline", "target", "actual", "rating", "mark", "explanation")
     )
-    title = ctx.results[result]
     return TableView(
         f"pies-{result}",
-        Text(f"{result} {title.zh}", f"{result} {title.en}"),
+        ctx.result_label(result),
         text("report.unit.none"),
         text("report.stub.indicator"),
         columns,
@@ -139,7 +138,7 @@ def performance(ctx: Context) -> Section:
             results.append(
                 Section(
                     f"result-{result.code}",
-                    Text(f"{result.code} {result.title.zh}", f"{result.code} {result.title.en}"),
+                    ctx.result_label(result.code),
                     tuple(blocks),
                 )
             )
