@@ -3,7 +3,18 @@
 Each module registers its commands on the one `app`; importing this package loads them all.
 """
 
-from rbm.cli import assess, db, package, reconcile, report, summary, users
+from rbm.cli import assess, db, package, reconcile, report, serve, summary, users
 from rbm.cli.app import app, run
 
-__all__ = ["app", "assess", "db", "package", "reconcile", "report", "run", "summary", "users"]
+__all__ = [
+    "app",
+    "assess",
+    "db",
+    "package",
+    "reconcile",
+    "report",
+    "run",
+    "serve",
+    "summary",
+    "users",
+]

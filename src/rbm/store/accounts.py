@@ -115,3 +115,10 @@ def user_for_token(engine: sa.Engine, token: str) -> User | None:
             .first()
         )
     return _user(row) if row is not None and row["active"] else None
+
+
+def find_user(engine: sa.Engine, name: str) -> User | None:
+    """The active user with this name, or None."""
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(users).where(users.c.name == name)).mappings().first()
+    return _user(row) if row is not None and row["active"] else None

@@ -1,0 +1,1 @@
+"""The application's routes, one module per area; each route declares its access rule."""

@@ -1,0 +1,33 @@
+"""The overview: headline finance, PIE ratings by pillar, budget utilization by sector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from rbm.i18n import text
+from rbm.report.model import Section
+from rbm.web.auth import SignedIn
+from rbm.web.sections import blocks_by_id, section_dict, section_page
+from rbm.web.state import Current, Snapshot
+
+router = APIRouter()
+
+BLOCKS = ("table-1", "figure-results", "table-5", "figure-pillars")
+
+
+def overview_section(snap: Snapshot) -> Section:
+    return Section("overview", text("web.overview.title"), blocks_by_id(snap.report, BLOCKS))
+
+
+@router.get("/", include_in_schema=False)
+def overview_page(request: Request, user: SignedIn, snap: Current) -> Response:
+    return section_page(request, overview_section(snap), "/api/overview")
+
+
+@router.get("/api/overview")
+def overview_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+    """Headline finance, PIE ratings by pillar and budget utilization by sector."""
+    return section_dict(overview_section(snap))

@@ -1,0 +1,66 @@
+"""Pages made of the report's own sections and tables, and their JSON twins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from rbm.domain.text import Text
+from rbm.report.model import Block, ChartView, Paragraph, ReportView, Section, TableView
+from rbm.report.render.tables_json import table_dict
+from rbm.web.errors import ApiError
+from rbm.web.render import page
+
+
+def find_section(report: ReportView, section_id: str) -> Section:
+    for section in report.walk():
+        if section.id == section_id:
+            return section
+    raise ApiError(404, "web.error.404")
+
+
+def blocks_by_id(report: ReportView, ids: Iterable[str]) -> tuple[Block, ...]:
+    """The blocks with these ids, in the order asked (those the report lacks are skipped)."""
+    found: dict[str, Block] = {}
+    for section in report.walk():
+        for block in section.blocks:
+            if isinstance(block, TableView | ChartView):
+                found[block.id] = block
+    return tuple(found[i] for i in ids if i in found)
+
+
+def _text(value: Text) -> dict[str, str]:
+    return {"zh": value.zh, "en": value.get("en")}
+
+
+def block_dict(block: Block) -> dict[str, Any]:
+    if isinstance(block, TableView):
+        return {"kind": "table", **table_dict(block)}
+    if isinstance(block, ChartView):
+        return {
+            "kind": "chart",
+            "chart": block.kind,
+            "id": block.id,
+            "title": _text(block.title),
+            "description": _text(block.description),
+            "table": table_dict(block.table),
+        }
+    assert isinstance(block, Paragraph)
+    return {"kind": "paragraph", "text": _text(block.text)}
+
+
+def section_dict(section: Section) -> dict[str, Any]:
+    """A section as JSON: its title, its blocks and its subsections, numbers in table units."""
+    return {
+        "id": section.id,
+        "title": _text(section.title),
+        "blocks": [block_dict(b) for b in section.blocks],
+        "sections": [section_dict(child) for child in section.children],
+    }
+
+
+def section_page(request: Request, section: Section, api_href: str, **context: Any) -> Response:
+    return page(request, "web/section.html", section=section, api_href=api_href, **context)
