@@ -9,11 +9,33 @@ from rbm.store.database import open_store
 from rbm.web import errors
 from rbm.web.auth import Rule, csrf_check
 from rbm.web.config import WebConfig
-from rbm.web.routes import account, overview
+from rbm.web.routes import (
+    account,
+    audit,
+    build,
+    finance,
+    framework,
+    overview,
+    projects,
+    reconciliation,
+    risks,
+    sectors,
+)
 from rbm.web.session import Sessions
 from rbm.web.state import AppState
 
-ROUTERS = (account.router, overview.router)
+ROUTERS = (
+    account.router,
+    overview.router,
+    framework.router,
+    sectors.router,
+    finance.router,
+    risks.router,
+    projects.router,
+    reconciliation.router,
+    audit.router,
+    build.router,
+)
 
 
 def create_app(config: WebConfig) -> FastAPI:

@@ -1,0 +1,7 @@
+"""The audit trail: every change, filterable."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Finance tables with filters and CSV/XLSX downloads."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

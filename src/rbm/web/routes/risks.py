@@ -1,0 +1,7 @@
+"""Risks by expected result and organizational risks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
