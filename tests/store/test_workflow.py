@@ -14,8 +14,18 @@ from rbm.domain.enums import WorkflowState
 from rbm.domain.framework import IndicatorSector
 from rbm.domain.workflow import Action, Role, User
 from rbm.store.load import load_dataset
+from rbm.store.records import ENTITIES, InvalidValue, parse_changes
 from rbm.store.tables import TABLES, audit_log
-from rbm.store.workflow import Conflict, WorkflowError, act, edit, lock, state_of
+from rbm.store.workflow import (
+    Conflict,
+    Missing,
+    WorkflowError,
+    act,
+    edit,
+    lock,
+    save,
+    state_of,
+)
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 FOCAL = User("ana", Role.FOCAL_POINT, ("ops",))
@@ -79,8 +89,12 @@ def test_two_concurrent_edits_one_wins(loaded: sa.Engine) -> None:
 def test_refusals(loaded: sa.Engine) -> None:
     with pytest.raises(WorkflowError, match="sector"):
         edit(loaded, OTHER, B, PIE, "actual_value", Decimal("1"), 0, NOW)
+    with pytest.raises(WorkflowError, match="role"):
+        edit(loaded, FOCAL, B, PIE, "target_text", "x", 0, NOW)  # targets are the planner's
     with pytest.raises(WorkflowError, match="field"):
-        edit(loaded, FOCAL, B, PIE, "target_text", "x", 0, NOW)
+        edit(loaded, PLANNER, B, PIE, "reading_note", "x", 0, NOW)
+    with pytest.raises(Missing):
+        edit(loaded, PLANNER, B, "no-such-pie", "actual_value", Decimal("1"), 0, NOW)
     with pytest.raises(WorkflowError, match="role"):
         act(loaded, FOCAL, B, PIE, Action.VALIDATE, 0, NOW)
     with pytest.raises(WorkflowError, match="not_validated"):
@@ -96,3 +110,50 @@ def test_a_locked_biennium_refuses_every_edit(loaded: sa.Engine) -> None:
         edit(loaded, PLANNER, B, PIE, "actual_value", Decimal("1"), state.version, NOW)
     with loaded.connect() as connection:
         assert state_of(connection, B, PIE).state == WorkflowState.VALIDATED
+
+
+def test_several_fields_change_as_one_version_with_an_entry_each(loaded: sa.Engine) -> None:
+    pie = ENTITIES["pie"]
+    changes = parse_changes(
+        pie, {"actual_value": "92.5", "assessor_rating": "fully", "actual_period": ""}, (2026, 2027)
+    )
+    assert changes == {
+        "actual_value": Decimal("92.5"),
+        "assessor_rating": "fully",
+        "actual_period": None,
+    }
+    state = save(loaded, FOCAL, B, pie, PIE, changes, 0, NOW, "survey")
+    assert state.version == 1
+    fields = [f for _, f, _, _ in audit(loaded)]
+    assert sorted(fields) == ["actual_period", "actual_value", "assessor_rating"]
+    # saving the same values again changes nothing and writes nothing
+    assert save(loaded, FOCAL, B, pie, PIE, changes, 1, NOW).version == 1
+    assert len(audit(loaded)) == 3
+
+
+def test_submitted_values_that_do_not_fit_are_named(loaded: sa.Engine) -> None:
+    pie = ENTITIES["pie"]
+    with pytest.raises(InvalidValue) as bad:
+        parse_changes(pie, {"actual_value": "1,5"}, (2026, 2027))
+    assert (bad.value.field, bad.value.value) == ("actual_value", "1,5")
+    with pytest.raises(InvalidValue) as rating:
+        parse_changes(pie, {"assessor_rating": "great"}, (2026, 2027))
+    assert rating.value.problem.type == "enum-error"
+    with pytest.raises(InvalidValue):
+        parse_changes(pie, {"target_text": ""}, (2026, 2027))  # required
+
+
+def test_budget_amounts_are_the_planners_with_their_own_versions(loaded: sa.Engine) -> None:
+    fact = ENTITIES["budget_fact"]
+    with loaded.connect() as connection:
+        table = TABLES["budget_facts"]
+        row_id, amount = connection.execute(
+            sa.select(table.c.row_id, table.c.amount).order_by(table.c.row_id)
+        ).first()  # type: ignore[misc]
+    with pytest.raises(WorkflowError, match="role"):
+        save(loaded, FOCAL, B, fact, str(row_id), {"amount": Decimal(1)}, 0, NOW)
+    state = save(loaded, PLANNER, B, fact, str(row_id), {"amount": amount + 1}, 0, NOW, "transfer")
+    assert state.version == 1
+    with pytest.raises(Conflict):
+        save(loaded, PLANNER, B, fact, str(row_id), {"amount": amount + 2}, 0, NOW)
+    assert audit(loaded) == [("pia", "amount", str(amount), str(amount + 1))]

@@ -135,6 +135,22 @@ pie_states = sa.Table(
     ),
 )
 
+# the version of each edited record that has no workflow state (a PIE's is in pie_states)
+record_versions = sa.Table(
+    "record_versions",
+    metadata,
+    sa.Column(
+        BIENNIUM,
+        sa.String(32),
+        sa.ForeignKey("bienniums.code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("entity", sa.String(32), primary_key=True),
+    sa.Column("record", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
 audit_log = sa.Table(
     "audit_log",
     metadata,

@@ -1,11 +1,13 @@
-"""The workflow against the store: a PIE's state and data change only through these
-functions, each in one transaction with optimistic locking and an audit entry.
+"""The workflow against the store: records change only through these functions, each in one
+transaction with optimistic locking (a version per record) and an audit entry per change.
 
-The rules themselves (who may do what, in which state) are `rbm.engine.workflow`; the clock
-is passed in."""
+The rules themselves (who may do what, in which state) are `rbm.engine.workflow`; which
+fields of which records may be edited is `rbm.store.records`; the clock is passed in."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,16 +17,17 @@ import sqlalchemy as sa
 from rbm.domain.enums import WorkflowState
 from rbm.domain.workflow import Action, User
 from rbm.engine.workflow import can_lock, decide, next_state
-from rbm.store.tables import BIENNIUM, TABLES, audit_log, biennium_locks, pie_states
-
-EDITABLE_FIELDS = (
-    "actual_text",
-    "actual_value",
-    "actual_period",
-    "assessor_rating",
-    "assessor_justification_zh",
-    "assessor_justification_en",
+from rbm.store.records import ENTITIES, Entity
+from rbm.store.tables import (
+    BIENNIUM,
+    TABLES,
+    audit_log,
+    biennium_locks,
+    pie_states,
+    record_versions,
 )
+
+PIE = ENTITIES["pie"]
 
 
 class WorkflowError(Exception):
@@ -33,6 +36,10 @@ class WorkflowError(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class Missing(Exception):
+    """No record of that kind and id in the biennium."""
 
 
 class Conflict(Exception):
@@ -45,92 +52,129 @@ class Conflict(Exception):
 
 
 @dataclass(frozen=True)
-class PieState:
+class RecordState:
+    """A record's workflow state (draft for records without one), version and last editor."""
+
     state: WorkflowState
     version: int
     updated_by: str | None = None
     comment: str | None = None
+    updated_at: datetime | None = None
 
 
-def state_of(connection: sa.Connection, biennium: str, pie: str) -> PieState:
-    row = (
-        connection.execute(
-            sa.select(pie_states).where(pie_states.c[BIENNIUM] == biennium, pie_states.c.pie == pie)
+def state_of(
+    connection: sa.Connection, biennium: str, record: str, entity: Entity = PIE
+) -> RecordState:
+    if entity.stateful:
+        table, where = (
+            pie_states,
+            (pie_states.c[BIENNIUM] == biennium) & (pie_states.c.pie == record),
         )
-        .mappings()
-        .first()
-    )
+    else:
+        table = record_versions
+        where = (
+            (table.c[BIENNIUM] == biennium)
+            & (table.c.entity == entity.name)
+            & (table.c.record == record)
+        )
+    row = connection.execute(sa.select(table).where(where)).mappings().first()
     if row is None:
-        return PieState(WorkflowState.DRAFT, 0)
-    return PieState(WorkflowState(row["state"]), row["version"], row["updated_by"], row["comment"])
+        return RecordState(WorkflowState.DRAFT, 0)
+    return RecordState(
+        WorkflowState(row["state"]) if entity.stateful else WorkflowState.DRAFT,
+        row["version"],
+        row["updated_by"],
+        row["comment"] if entity.stateful else None,
+        row["updated_at"],
+    )
 
 
-def _locked(connection: sa.Connection, biennium: str) -> bool:
+def states(engine: sa.Engine, biennium: str) -> dict[str, RecordState]:
+    """The state of every PIE that has left draft or been edited, by PIE id."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(pie_states).where(pie_states.c[BIENNIUM] == biennium)
+        ).mappings()
+        return {
+            row["pie"]: RecordState(
+                WorkflowState(row["state"]),
+                row["version"],
+                row["updated_by"],
+                row["comment"],
+                row["updated_at"],
+            )
+            for row in rows
+        }
+
+
+def locked(connection: sa.Connection, biennium: str) -> bool:
     query = sa.select(biennium_locks.c[BIENNIUM]).where(biennium_locks.c[BIENNIUM] == biennium)
     return connection.execute(query).first() is not None
 
 
-def _sectors(connection: sa.Connection, biennium: str, pie: str) -> list[str]:
-    pies, links = TABLES["pies"], TABLES["indicator_sectors"]
-    query = (
-        sa.select(links.c.sector)
-        .join(
-            pies, (pies.c.indicator == links.c.indicator) & (pies.c[BIENNIUM] == links.c[BIENNIUM])
-        )
-        .where(pies.c[BIENNIUM] == biennium, pies.c.id == pie)
-    )
-    return list(connection.execute(query).scalars())
-
-
 def _check(
-    connection: sa.Connection, user: User, action: Action, biennium: str, pie: str, version: int
-) -> PieState:
-    current = state_of(connection, biennium, pie)
+    connection: sa.Connection,
+    user: User,
+    actions: set[Action],
+    biennium: str,
+    entity: Entity,
+    record: str,
+    version: int,
+) -> RecordState:
+    if (
+        connection.execute(
+            sa.select(entity.table.c[entity.key]).where(entity.where(biennium, record))
+        ).first()
+        is None
+    ):
+        raise Missing(record)
+    current = state_of(connection, biennium, record, entity)
     if current.version != version:
         raise Conflict(current.version, current.updated_by)
-    decision = decide(
-        user,
-        action,
-        current.state,
-        _sectors(connection, biennium, pie),
-        _locked(connection, biennium),
-    )
-    if not decision.allowed:
-        raise WorkflowError(decision.reason or "workflow.refused.role")
+    sectors = entity.sectors(connection, biennium, record)
+    is_locked = locked(connection, biennium)
+    for action in sorted(actions):
+        decision = decide(user, action, current.state, sectors, is_locked)
+        if not decision.allowed:
+            raise WorkflowError(decision.reason or "workflow.refused.role")
     return current
 
 
-def _save(
+def _bump(
     connection: sa.Connection,
     biennium: str,
-    pie: str,
-    current: PieState,
-    state: WorkflowState,
+    entity: Entity,
+    record: str,
+    current: RecordState,
     user: User,
     now: datetime,
+    state: WorkflowState,
     comment: str | None,
 ) -> None:
-    values = {
-        "state": state.value,
+    """Write the next version; a writer that got in between makes this raise Conflict."""
+    values: dict[str, Any] = {
         "version": current.version + 1,
         "updated_by": user.name,
         "updated_at": now,
-        "comment": comment,
     }
+    if entity.stateful:
+        table = pie_states
+        keys: dict[str, Any] = {BIENNIUM: biennium, "pie": record}
+        values |= {"state": state.value, "comment": comment}
+    else:
+        table = record_versions
+        keys = {BIENNIUM: biennium, "entity": entity.name, "record": record}
     if current.version == 0:
-        connection.execute(pie_states.insert().values({BIENNIUM: biennium, "pie": pie, **values}))
+        try:
+            with connection.begin_nested():
+                connection.execute(table.insert().values({**keys, **values}))
+        except sa.exc.IntegrityError:  # another writer created it first
+            latest = state_of(connection, biennium, record, entity)
+            raise Conflict(latest.version, latest.updated_by) from None
         return
-    done = connection.execute(
-        pie_states.update()
-        .where(
-            pie_states.c[BIENNIUM] == biennium,
-            pie_states.c.pie == pie,
-            pie_states.c.version == current.version,  # another writer in between loses
-        )
-        .values(values)
-    )
-    if done.rowcount != 1:
-        latest = state_of(connection, biennium, pie)
+    where = sa.and_(*(table.c[k] == v for k, v in keys.items()), table.c.version == current.version)
+    if connection.execute(table.update().where(where).values(values)).rowcount != 1:
+        latest = state_of(connection, biennium, record, entity)
         raise Conflict(latest.version, latest.updated_by)
 
 
@@ -138,6 +182,7 @@ def _audit(
     connection: sa.Connection,
     user: User,
     now: datetime,
+    entity: str,
     entity_id: str,
     field: str,
     old: Any,
@@ -148,14 +193,22 @@ def _audit(
         audit_log.insert().values(
             at=now,
             user=user.name,
-            entity="pie",
+            entity=entity,
             entity_id=entity_id,
             field=field,
-            old=None if old is None else str(old),
-            new=None if new is None else str(new),
+            old=None if old is None else _audit_text(old),
+            new=None if new is None else _audit_text(new),
             reason=reason,
         )
     )
+
+
+def _audit_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def act(
@@ -167,25 +220,75 @@ def act(
     version: int,
     now: datetime,
     comment: str | None = None,
-) -> PieState:
+) -> RecordState:
     """Submit, validate or return a PIE read at `version`; raises Conflict or WorkflowError."""
     with engine.begin() as connection:
-        current = _check(connection, user, action, biennium, pie, version)
+        current = _check(connection, user, {action}, biennium, PIE, pie, version)
         after = next_state(current.state, action)
         if after is None:
             raise WorkflowError("workflow.refused.state")
-        _save(connection, biennium, pie, current, after, user, now, comment)
+        _bump(connection, biennium, PIE, pie, current, user, now, after, comment)
+        entity_id = f"{biennium}/{pie}"
         _audit(
             connection,
             user,
             now,
-            f"{biennium}/{pie}",
+            "pie",
+            entity_id,
             "state",
             current.state.value,
             after.value,
             comment,
         )
         return state_of(connection, biennium, pie)
+
+
+def save(
+    engine: sa.Engine,
+    user: User,
+    biennium: str,
+    entity: Entity,
+    record: str,
+    changes: Mapping[str, object],
+    version: int,
+    now: datetime,
+    reason: str | None = None,
+) -> RecordState:
+    """Change fields of a record read at `version`, as one new version with an audit entry
+    for each field whose value changes; raises Missing, Conflict or WorkflowError."""
+    unknown = [f for f in changes if f not in entity.fields]
+    if unknown or not changes:
+        raise WorkflowError("workflow.refused.field")
+    table = entity.table
+    with engine.begin() as connection:
+        actions = {entity.fields[f] for f in changes}
+        current = _check(connection, user, actions, biennium, entity, record, version)
+        where = entity.where(biennium, record)
+        row = (
+            connection.execute(sa.select(*(table.c[f] for f in changes)).where(where))
+            .mappings()
+            .one()
+        )
+        changed = {f: v for f, v in changes.items() if row[f] != v}
+        if not changed:
+            return current
+        connection.execute(table.update().where(where).values(changed))
+        _bump(
+            connection, biennium, entity, record, current, user, now, current.state, current.comment
+        )
+        for field, value in changed.items():
+            _audit(
+                connection,
+                user,
+                now,
+                entity.name,
+                f"{biennium}/{record}",
+                field,
+                row[field],
+                value,
+                reason,
+            )
+        return state_of(connection, biennium, record, entity)
 
 
 def edit(
@@ -198,26 +301,32 @@ def edit(
     version: int,
     now: datetime,
     reason: str | None = None,
-) -> PieState:
-    """Change one field of a PIE's performance data read at `version`."""
-    if field not in EDITABLE_FIELDS:
-        raise WorkflowError("workflow.refused.field")
-    table = TABLES["pies"]
-    with engine.begin() as connection:
-        current = _check(connection, user, Action.EDIT_PERFORMANCE, biennium, pie, version)
-        where = (table.c[BIENNIUM] == biennium) & (table.c.id == pie)
-        old = connection.execute(sa.select(table.c[field]).where(where)).scalar_one()
-        connection.execute(table.update().where(where).values({field: value}))
-        _save(connection, biennium, pie, current, current.state, user, now, reason)
-        _audit(connection, user, now, f"{biennium}/{pie}", field, old, value, reason)
-        return state_of(connection, biennium, pie)
+) -> RecordState:
+    """Change one field of a PIE read at `version`."""
+    return save(engine, user, biennium, PIE, pie, {field: value}, version, now, reason)
+
+
+def values_of(
+    engine: sa.Engine, biennium: str, entity: Entity, record: str, fields: list[str]
+) -> dict[str, object]:
+    """The current values of some editable fields of a record (for a 409's details)."""
+    columns = [entity.table.c[f] for f in fields if f in entity.fields]
+    if not columns:
+        return {}
+    with engine.connect() as connection:
+        row = (
+            connection.execute(sa.select(*columns).where(entity.where(biennium, record)))
+            .mappings()
+            .first()
+        )
+    return dict(row) if row is not None else {}
 
 
 def lock(engine: sa.Engine, user: User, biennium: str, now: datetime) -> None:
     """Lock a biennium whose every PIE is validated; afterwards every change is refused."""
     with engine.begin() as connection:
         decision = decide(
-            user, Action.LOCK, WorkflowState.VALIDATED, locked=_locked(connection, biennium)
+            user, Action.LOCK, WorkflowState.VALIDATED, locked=locked(connection, biennium)
         )
         if not decision.allowed:
             raise WorkflowError(decision.reason or "workflow.refused.role")
@@ -230,9 +339,4 @@ def lock(engine: sa.Engine, user: User, biennium: str, now: datetime) -> None:
                 {BIENNIUM: biennium, "locked_by": user.name, "locked_at": now}
             )
         )
-        connection.execute(
-            audit_log.insert().values(
-                at=now, user=user.name, entity="biennium", entity_id=biennium, field="locked",
-                old="false", new="true", reason=None,
-            )
-        )  # fmt: skip
+        _audit(connection, user, now, "biennium", biennium, "locked", "false", "true", None)
