@@ -157,3 +157,17 @@ def test_budget_amounts_are_the_planners_with_their_own_versions(loaded: sa.Engi
     with pytest.raises(Conflict):
         save(loaded, PLANNER, B, fact, str(row_id), {"amount": amount + 2}, 0, NOW)
     assert audit(loaded) == [("pia", "amount", str(amount), str(amount + 1))]
+
+
+def test_a_form_may_send_back_unchanged_fields_the_user_cannot_edit(loaded: sa.Engine) -> None:
+    pie = ENTITIES["pie"]
+    with loaded.connect() as connection:
+        table = TABLES["pies"]
+        target = connection.execute(
+            sa.select(table.c.target_text).where(table.c.id == PIE)
+        ).scalar_one()
+    changes = {"target_text": target, "actual_value": Decimal("89")}
+    assert save(loaded, FOCAL, B, pie, PIE, changes, 0, NOW).version == 1
+    with pytest.raises(WorkflowError, match="role"):
+        save(loaded, FOCAL, B, pie, PIE, {"target_text": target + "!"}, 1, NOW)
+    assert [f for _, f, _, _ in audit(loaded)] == ["actual_value"]

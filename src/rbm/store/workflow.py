@@ -112,32 +112,34 @@ def locked(connection: sa.Connection, biennium: str) -> bool:
     return connection.execute(query).first() is not None
 
 
-def _check(
+def _current(
+    connection: sa.Connection, biennium: str, entity: Entity, record: str, version: int
+) -> RecordState:
+    """The record's state, if it exists and is still at the version the caller read."""
+    key = entity.table.c[entity.key]
+    if connection.execute(sa.select(key).where(entity.where(biennium, record))).first() is None:
+        raise Missing(record)
+    current = state_of(connection, biennium, record, entity)
+    if current.version != version:
+        raise Conflict(current.version, current.updated_by)
+    return current
+
+
+def _allow(
     connection: sa.Connection,
     user: User,
     actions: set[Action],
     biennium: str,
     entity: Entity,
     record: str,
-    version: int,
-) -> RecordState:
-    if (
-        connection.execute(
-            sa.select(entity.table.c[entity.key]).where(entity.where(biennium, record))
-        ).first()
-        is None
-    ):
-        raise Missing(record)
-    current = state_of(connection, biennium, record, entity)
-    if current.version != version:
-        raise Conflict(current.version, current.updated_by)
+    current: RecordState,
+) -> None:
     sectors = entity.sectors(connection, biennium, record)
     is_locked = locked(connection, biennium)
     for action in sorted(actions):
         decision = decide(user, action, current.state, sectors, is_locked)
         if not decision.allowed:
             raise WorkflowError(decision.reason or "workflow.refused.role")
-    return current
 
 
 def _bump(
@@ -223,7 +225,8 @@ def act(
 ) -> RecordState:
     """Submit, validate or return a PIE read at `version`; raises Conflict or WorkflowError."""
     with engine.begin() as connection:
-        current = _check(connection, user, {action}, biennium, PIE, pie, version)
+        current = _current(connection, biennium, PIE, pie, version)
+        _allow(connection, user, {action}, biennium, PIE, pie, current)
         after = next_state(current.state, action)
         if after is None:
             raise WorkflowError("workflow.refused.state")
@@ -255,21 +258,21 @@ def save(
     reason: str | None = None,
 ) -> RecordState:
     """Change fields of a record read at `version`, as one new version with an audit entry
-    for each field whose value changes; raises Missing, Conflict or WorkflowError."""
+    for each field whose value changes; raises Missing, Conflict or WorkflowError. Saving
+    unchanged values is allowed only to whoever may edit the record at all."""
     unknown = [f for f in changes if f not in entity.fields]
     if unknown or not changes:
         raise WorkflowError("workflow.refused.field")
     table = entity.table
     with engine.begin() as connection:
-        actions = {entity.fields[f] for f in changes}
-        current = _check(connection, user, actions, biennium, entity, record, version)
+        current = _current(connection, biennium, entity, record, version)
         where = entity.where(biennium, record)
-        row = (
-            connection.execute(sa.select(*(table.c[f] for f in changes)).where(where))
-            .mappings()
-            .one()
-        )
+        columns = (table.c[f] for f in changes)
+        row = connection.execute(sa.select(*columns).where(where)).mappings().one()
         changed = {f: v for f, v in changes.items() if row[f] != v}
+        _allow(
+            connection, user, _needed(entity, changes, changed), biennium, entity, record, current
+        )
         if not changed:
             return current
         connection.execute(table.update().where(where).values(changed))
@@ -289,6 +292,17 @@ def save(
                 reason,
             )
         return state_of(connection, biennium, record, entity)
+
+
+def _needed(
+    entity: Entity, changes: Mapping[str, object], changed: Mapping[str, object]
+) -> set[Action]:
+    """The actions a save needs: those of the fields it changes (a form sends back fields the
+    user cannot edit, unchanged); saving nothing new still needs the right to edit at all."""
+    if changed:
+        return {entity.fields[f] for f in changed}
+    actions = {entity.fields[f] for f in changes}
+    return {Action.EDIT_PERFORMANCE} if Action.EDIT_PERFORMANCE in actions else actions
 
 
 def edit(
