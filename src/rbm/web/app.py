@@ -18,6 +18,7 @@ from rbm.web.routes import (
     overview,
     projects,
     reconciliation,
+    records,
     risks,
     sectors,
 )
@@ -35,6 +36,7 @@ ROUTERS = (
     reconciliation.router,
     audit.router,
     build.router,
+    records.router,
 )
 
 

@@ -1,0 +1,122 @@
+"""Editing risks and budget amounts from the web: own sectors only, versions, one error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from rbm.domain.workflow import Role
+from rbm.store.tables import TABLES, audit_log
+from tests.web.conftest import Client
+
+ClientFor = Callable[[Role | None], Client]
+OWN_RISK, OTHER_RISK = "R-3.1-1", "R-1.1-1"  # owned by pt (fay's sector) and by afm
+
+
+def _audit(app: FastAPI) -> list[tuple[str, str, str, str | None, str | None]]:
+    with app.state.rbm.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(
+                audit_log.c.user,
+                audit_log.c.entity_id,
+                audit_log.c.field,
+                audit_log.c.old,
+                audit_log.c.new,
+            ).order_by(audit_log.c.id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_a_focal_point_edits_the_evolution_of_its_own_sectors_risk(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    fay = client_for(Role.FOCAL_POINT)
+    record = fay.get(f"/api/records/risk/{OWN_RISK}").json()
+    assert record["version"] == 0
+    old = record["fields"]["exposure"]
+    new = "increased" if old != "increased" else "decreased"
+    saved = fay.send(
+        "PATCH",
+        f"/api/records/risk/{OWN_RISK}",
+        {"version": 0, "changes": {"exposure": new, "materialized": "true"}, "reason": "Q3"},
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["fields"]["exposure"] == new
+    assert saved.json()["version"] == 1
+    biennium = app.state.rbm.snapshot().dataset.biennium.code
+    entries = _audit(app)
+    assert ("fay", f"{biennium}/{OWN_RISK}", "exposure", old, new) in entries
+    # the report's snapshot follows the change
+    risk = next(r for r in app.state.rbm.snapshot().dataset.risks if r.id == OWN_RISK)
+    assert risk.exposure is not None and risk.exposure.value == new
+
+
+def test_a_focal_point_cannot_edit_another_sectors_risk_or_a_budget(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    fay = client_for(Role.FOCAL_POINT)
+    refused = fay.send(
+        "PATCH", f"/api/records/risk/{OTHER_RISK}", {"version": 0, "changes": {"impact": "none"}}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"]["reason"] == "workflow.refused.sector"
+    budget = fay.send(
+        "PATCH", "/api/records/budget_fact/1", {"version": 0, "changes": {"amount": "1"}}
+    )
+    assert budget.status_code == 403
+    assert _audit(app) == []
+
+
+def test_a_stale_save_gets_409_with_the_current_value_and_who_changed_it(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    pia, ada = client_for(Role.PLANNER), client_for(Role.ADMINISTRATOR)
+    with app.state.rbm.engine.connect() as connection:
+        table = TABLES["budget_facts"]
+        row_id, amount = connection.execute(
+            sa.select(table.c.row_id, table.c.amount).order_by(table.c.row_id)
+        ).first()  # type: ignore[misc]
+    url = f"/api/records/budget_fact/{row_id}"
+    first = pia.send("PATCH", url, {"version": 0, "changes": {"amount": str(amount + 1)}})
+    second = ada.send("PATCH", url, {"version": 0, "changes": {"amount": str(amount + 2)}})
+    assert first.status_code == 200
+    assert second.status_code == 409
+    error = second.json()["error"]
+    assert error["code"] == "conflict"
+    assert error["details"]["updated_by"] == "pia"
+    assert error["details"]["version"] == 1
+    assert error["details"]["current"]["amount"] == str(amount + 1)
+    assert len([e for e in _audit(app) if e[2] == "amount"]) == 1
+
+
+def test_bad_values_unknown_records_and_viewers(client_for: ClientFor) -> None:
+    pia = client_for(Role.PLANNER)
+    bad = pia.send(
+        "PATCH", "/api/records/budget_fact/1", {"version": 0, "changes": {"amount": "1,5"}}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"]["field"] == "amount"
+    assert pia.get("/api/records/risk/NO-SUCH").status_code == 404
+    assert pia.get("/api/records/nothing/1").status_code == 404
+    vera = client_for(Role.VIEWER)
+    assert vera.get(f"/api/records/risk/{OWN_RISK}").status_code == 403
+
+
+def test_the_edit_form_saves_and_shows_the_new_version(client_for: ClientFor) -> None:
+    fay = client_for(Role.FOCAL_POINT)
+    form = fay.get(f"/records/risk/{OWN_RISK}?lang=en")
+    assert form.status_code == 200
+    assert 'name="exposure"' in form.text and "Exposure" in form.text
+    record = fay.get(f"/api/records/risk/{OWN_RISK}").json()
+    fields = {
+        k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in record["fields"].items()
+    }
+    fields["impact"] = "negative"
+    saved = fay.form(f"/records/risk/{OWN_RISK}", {**fields, "version": "0", "reason": "test"})
+    assert saved.status_code == 303
+    page = fay.get(saved.headers["location"] + "&lang=en")
+    assert "Saved as version 1" in page.text
+    assert fay.get(f"/api/records/risk/{OWN_RISK}").json()["fields"]["impact"] == "negative"
