@@ -3,32 +3,18 @@ Chromium driven by Playwright: no page may have a violation."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from rbm.datapackage.package import read_package
 from rbm.domain.text import LANGS
 from rbm.report.build.report import build_report
 from rbm.report.render import html
-from tests.conftest import need
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser import chromium, describe, violations
 
 
 @pytest.fixture(scope="module")
@@ -44,26 +30,8 @@ def site(wipo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need(None if CHROMIUM.is_file() else f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _violations(result: Any) -> list[dict[str, Any]]:
-    response = result.response
-    found: list[dict[str, Any]] = response["violations"]
-    return found
-
-
-def _describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {json.dumps(node['target'])}: {node['failureSummary']}")
-    return "\n".join(lines)
+    with chromium() as launched:
+        yield launched
 
 
 def test_every_page_has_no_axe_violation(site: Path, browser: Any) -> None:
@@ -75,13 +43,13 @@ def test_every_page_has_no_axe_violation(site: Path, browser: Any) -> None:
         for lang in LANGS:
             for path in sorted((site / lang).glob("*.html")):
                 page.goto(path.as_uri())
-                violations = _violations(axe.run(page))
+                found = violations(axe.run(page))
                 checked += 1
-                if violations:
-                    failures[f"{lang}/{path.name}"] = violations
+                if found:
+                    failures[f"{lang}/{path.name}"] = found
     finally:
         page.close()
     assert checked >= 2 * 6
-    report = "\n".join(f"{name}:\n{_describe(v)}" for name, v in failures.items())
+    report = "\n".join(f"{name}:\n{describe(v)}" for name, v in failures.items())
     print(report)
     assert not failures, report
