@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ VALIDATOR = User("vic", Role.VALIDATOR)
 
 def _row(
     minutes: int, user: str, entity: str, entity_id: str, field: str, new: str | None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return {
         "at": NOW + timedelta(minutes=minutes),
         "user": user,
@@ -87,9 +88,7 @@ def test_newest_first_with_times_in_utc(trail: sa.Engine) -> None:
         ({"entity_id": "2024-25/1.1-06._"}, []),
     ],
 )  # fmt: skip
-def test_filters_narrow(
-    trail: sa.Engine, filters: dict[str, str], expected: list[str]
-) -> None:
+def test_filters_narrow(trail: sa.Engine, filters: dict[str, str], expected: list[str]) -> None:
     page = entries(trail, **filters)  # type: ignore[arg-type]
     assert ids(page.entries) == expected
     assert page.total == len(expected)

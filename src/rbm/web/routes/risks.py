@@ -1,7 +1,154 @@
-"""Risks by expected result and organizational risks."""
+"""Risks: the report's risk tables (organizational risks and the risks of each expected
+result) and the engine's risk summary, optionally for one expected result or owner sector."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from rbm.domain.risks import Risk
+from rbm.domain.text import Text
+from rbm.engine.rating.risks import ORGANIZATIONAL, UNASSIGNED, RiskSummary, summarize_risks
+from rbm.i18n import text
+from rbm.report.model import TableView
+from rbm.report.render.tables_json import table_dict
+from rbm.web.auth import SignedIn
+from rbm.web.render import page
+from rbm.web.routes.finance import Option, checked, options_dict
+from rbm.web.sections import blocks_by_id
+from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
+
+FILTERS = ("result", "owner")
+
+
+@dataclass(frozen=True)
+class RiskSelection:
+    """The risks a request selects: the report's tables (rows of other owners left out) and
+    the engine's summary of the same risks."""
+
+    filters: dict[str, str]
+    options: dict[str, list[Option]]
+    risks: tuple[Risk, ...]
+    summary: RiskSummary
+    tables: tuple[TableView, ...]
+
+
+def risk_options(snap: Snapshot) -> dict[str, list[Option]]:
+    ds = snap.dataset
+    return {
+        "result": [
+            Option(r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.get('en')}"))
+            for r in sorted(ds.results, key=lambda r: r.order)
+        ]
+        + [Option(ORGANIZATIONAL, text("web.risks.organizational"))],
+        "owner": [Option(s.code, s.name) for s in sorted(ds.sectors, key=lambda s: s.order)]
+        + [Option(UNASSIGNED, text("assess.unassigned"))],
+    }
+
+
+def _owner(risk: Risk) -> str:
+    return risk.owner_sector or UNASSIGNED
+
+
+def _result(risk: Risk) -> str:
+    return risk.result or ORGANIZATIONAL
+
+
+def risk_selection(
+    snap: Current,
+    result: Annotated[
+        str | None,
+        Query(max_length=100, description="an expected result, or `organizational`"),
+    ] = None,
+    owner: Annotated[
+        str | None, Query(max_length=100, description="an owner sector code, or `unassigned`")
+    ] = None,
+) -> RiskSelection:
+    options = risk_options(snap)
+    filters = {
+        name: value
+        for name, given in (("result", result), ("owner", owner))
+        if (value := checked(name, given, options[name])) is not None
+    }
+    risks = tuple(
+        r
+        for r in snap.dataset.risks
+        if filters.get("result", _result(r)) == _result(r)
+        and filters.get("owner", _owner(r)) == _owner(r)
+    )
+    if filters:
+        sectors = [s.code for s in sorted(snap.dataset.sectors, key=lambda s: s.order)]
+        results = [r.code for r in sorted(snap.dataset.results, key=lambda r: r.order)]
+        summary = summarize_risks(risks, sectors, results)
+    else:
+        summary = snap.ratings.risks
+    return RiskSelection(filters, options, risks, summary, _tables(snap, risks, filters))
+
+
+def _tables(
+    snap: Snapshot, risks: tuple[Risk, ...], filters: dict[str, str]
+) -> tuple[TableView, ...]:
+    """The report's risk tables that hold a selected risk; with an owner filter, only the
+    rows of the selected risks (a row is labelled with its risk's text)."""
+    results = [r.code for r in sorted(snap.dataset.results, key=lambda r: r.order)]
+    ids = ["risks-organizational", *(f"risks-{code}" for code in results)]
+    wanted = {_table_id(r) for r in risks}
+    labels = {r.risk for r in risks}
+    tables = []
+    for block in blocks_by_id(snap.report, [i for i in ids if i in wanted]):
+        if not isinstance(block, TableView):
+            continue
+        if "owner" in filters:
+            block = replace(block, rows=tuple(row for row in block.rows if row.label in labels))
+        if block.rows:
+            tables.append(block)
+    return tuple(tables)
+
+
+def _table_id(risk: Risk) -> str:
+    return f"risks-{risk.result}" if risk.result else "risks-organizational"
+
+
+Selection = Annotated[RiskSelection, Depends(risk_selection)]
+
+
+def _names(snap: Snapshot) -> dict[str, dict[str, Text]]:
+    ds = snap.dataset
+    return {
+        "owner": {s.code: s.name for s in ds.sectors} | {UNASSIGNED: text("assess.unassigned")},
+        "result": {
+            r.code: Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.get('en')}")
+            for r in ds.results
+        }
+        | {ORGANIZATIONAL: text("web.risks.organizational")},
+    }
+
+
+@router.get("/risks", include_in_schema=False)
+def risks_page(request: Request, user: SignedIn, snap: Current, selection: Selection) -> Response:
+    return page(
+        request,
+        "web/risks.html",
+        selection=selection,
+        filter_names=FILTERS,
+        names=_names(snap),
+        api_href=f"/api{request.url.path}" + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+@router.get("/api/risks")
+def risks_api(user: SignedIn, selection: Selection) -> dict[str, Any]:
+    """The report's risk tables and the engine's risk summary (materialized, exposure and
+    mitigation effectiveness by owner sector and by expected result), optionally for one
+    expected result (`organizational` for the organizational risks) or owner sector."""
+    return {
+        "filters": selection.filters,
+        "summary": selection.summary.to_dict(),
+        "tables": [table_dict(t) for t in selection.tables],
+        "options": {name: options_dict(opts) for name, opts in selection.options.items()},
+    }

@@ -1,7 +1,196 @@
-"""Sector dashboards."""
+"""Sector dashboards: the list of sectors with their budget, expenditure, utilization and PIE
+ratings, and each sector's dashboard as the report builds it, with the PIEs it contributes to.
+
+The figures are the report's and the engine's, never recomputed here: budget, final budget,
+expenditure and utilization come from Table 5 (built from the dashboards' result tables, with
+the unallocated line from Table 5 itself); the PIE counts are the rating engine's by sector,
+the same counts the dashboard's chart shows."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from rbm.domain.enums import Rating
+from rbm.domain.framework import Sector
+from rbm.domain.text import Text
+from rbm.engine.rating.assess import Assessment
+from rbm.report.model import Row, Section, TableView
+from rbm.web.auth import SignedIn
+from rbm.web.errors import ApiError
+from rbm.web.render import page
+from rbm.web.routes.finance import number
+from rbm.web.sections import blocks_by_id, section_dict
+from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
+
+PHASES = ("approved", "adjusted", "executed")
+SectorCode = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+@dataclass(frozen=True)
+class SectorLine:
+    """One sector of the list: Table 5's figures (kCHF) and the engine's PIE counts."""
+
+    sector: Sector
+    amounts: dict[str, Decimal | None]  # approved, adjusted, executed
+    utilization: Decimal | None
+    pies: dict[Rating, int]
+    dashboard: bool
+
+    @property
+    def href(self) -> str:
+        return f"/sectors/{self.sector.code}"
+
+
+def text_dict(value: Text) -> dict[str, str]:
+    return {"zh": value.zh, "en": value.get("en")}
+
+
+def _table(snap: Snapshot, table_id: str) -> TableView | None:
+    found = blocks_by_id(snap.report, (table_id,))
+    return found[0] if found and isinstance(found[0], TableView) else None
+
+
+def _dashboards(snap: Snapshot) -> dict[str, Section]:
+    return {s.id: s for s in snap.report.walk() if s.id.startswith("dashboard-")}
+
+
+def _amounts(row: Row | None) -> tuple[dict[str, Decimal | None], Decimal | None]:
+    values = [v if isinstance(v, Decimal) else None for v in row.values] if row else []
+    values += [None] * (4 - len(values))
+    return dict(zip(PHASES, values[:3], strict=True)), values[3]
+
+
+def sector_lines(snap: Snapshot) -> tuple[list[SectorLine], Row | None]:
+    """Every sector in order, and Table 5's total row."""
+    table = _table(snap, "table-5")
+    rows = {row.label: row for row in table.rows if row.kind == "data"} if table else {}
+    total = next((r for r in table.rows if r.kind == "total"), None) if table else None
+    dashboards = _dashboards(snap)
+    by_sector = snap.ratings.totals.by_sector
+    lines = []
+    for sector in sorted(snap.dataset.sectors, key=lambda s: s.order):
+        amounts, rate = _amounts(rows.get(sector.name))
+        counts = by_sector.get(sector.code, {})
+        lines.append(
+            SectorLine(
+                sector,
+                amounts,
+                rate,
+                {r: counts.get(r, 0) for r in Rating},
+                f"dashboard-{sector.code}" in dashboards,
+            )
+        )
+    return lines, total
+
+
+def _line_dict(line: SectorLine) -> dict[str, Any]:
+    return {
+        "code": line.sector.code,
+        "name": text_dict(line.sector.name),
+        "short": text_dict(line.sector.short),
+        "unallocated": line.sector.unallocated,
+        "budget": {p: number(v) for p, v in line.amounts.items()},
+        "utilization": number(line.utilization),
+        "pies": {r.value: n for r, n in line.pies.items()},
+        "href": line.href if line.dashboard else None,
+        "api_href": f"/api{line.href}",
+    }
+
+
+def find_sector(snap: Snapshot, code: str) -> Sector:
+    for sector in snap.dataset.sectors:
+        if sector.code == code:
+            return sector
+    raise ApiError(404, "web.sectors.unknown", {"sector": code}, code=code)
+
+
+def sector_pies(snap: Snapshot, code: str) -> list[Assessment]:
+    """The PIEs whose indicator the sector contributes to, in the report's order."""
+    return [a for a in snap.ratings.assessments if code in a.sectors]
+
+
+def _pie_dict(a: Assessment, indicators: dict[str, Text]) -> dict[str, Any]:
+    indicator = indicators.get(a.pie.indicator)
+    return {
+        "id": a.pie.id,
+        "indicator_id": a.pie.indicator,
+        "indicator": text_dict(indicator) if indicator else None,
+        "expected_result": a.result,
+        "segment": text_dict(a.pie.segment),
+        "computed_rating": a.computed.value,
+        "final_rating": a.final.value,
+        "href": f"/pies/{a.pie.id}",
+    }
+
+
+def _sector_context(snap: Snapshot, code: str) -> dict[str, Any]:
+    return {
+        "sector": find_sector(snap, code),
+        "section": _dashboards(snap).get(f"dashboard-{code}"),
+        "pies": sector_pies(snap, code),
+        "indicators": {i.id: i.text for i in snap.dataset.indicators},
+    }
+
+
+@router.get("/sectors", include_in_schema=False)
+def sectors_page(request: Request, user: SignedIn, snap: Current) -> Response:
+    lines, total = sector_lines(snap)
+    total_amounts, total_rate = _amounts(total)
+    return page(
+        request,
+        "web/sectors.html",
+        lines=lines,
+        ratings=list(Rating),
+        total=total_amounts if total else None,
+        total_rate=total_rate,
+        api_href="/api/sectors",
+    )
+
+
+@router.get("/api/sectors")
+def sectors_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+    """Every sector with its budget, final budget, expenditure (kCHF), utilization (%) and
+    the ratings of the PIEs it contributes to."""
+    lines, total = sector_lines(snap)
+    total_amounts, total_rate = _amounts(total)
+    return {
+        "unit": "kCHF",
+        "source": "table-5",
+        "sectors": [_line_dict(line) for line in lines],
+        "total": {
+            "budget": {p: number(v) for p, v in total_amounts.items()},
+            "utilization": number(total_rate),
+        },
+    }
+
+
+@router.get("/sectors/{code}", include_in_schema=False)
+def sector_page(request: Request, code: SectorCode, user: SignedIn, snap: Current) -> Response:
+    return page(
+        request,
+        "web/sector.html",
+        **_sector_context(snap, code),
+        api_href=f"/api/sectors/{code}",
+    )
+
+
+@router.get("/api/sectors/{code}")
+def sector_api(code: SectorCode, user: SignedIn, snap: Current) -> dict[str, Any]:
+    """One sector's dashboard (the report's section `dashboard-<code>`, null when the report
+    has none for it) and the PIEs it contributes to, with computed and final ratings."""
+    context = _sector_context(snap, code)
+    sector: Sector = context["sector"]
+    section: Section | None = context["section"]
+    return {
+        "code": sector.code,
+        "name": text_dict(sector.name),
+        "dashboard": section_dict(section) if section else None,
+        "pies": [_pie_dict(a, context["indicators"]) for a in context["pies"]],
+    }
