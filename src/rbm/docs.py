@@ -8,6 +8,7 @@ from pathlib import Path
 from rbm.cli import app
 from rbm.cli import reference as cli_reference
 from rbm.datapackage import reference as package_reference
+from rbm.web import reference as web_reference
 
 DOCS = Path("docs")
 
@@ -18,6 +19,7 @@ PARTS: dict[str, tuple[str, str, Callable[[], str]]] = {
         package_reference.render,
     ),
     "cli.md": (cli_reference.BEGIN, cli_reference.END, lambda: cli_reference.render(app)),
+    "web.md": (web_reference.BEGIN, web_reference.END, web_reference.render),
 }
 
 

@@ -16,19 +16,23 @@ from rbm.web.routes import (
     finance,
     framework,
     overview,
+    pie,
     projects,
     reconciliation,
     records,
     risks,
     sectors,
+    workflow,
 )
 from rbm.web.session import Sessions
-from rbm.web.state import AppState
+from rbm.web.state import AppState, lifespan
 
 ROUTERS = (
     account.router,
     overview.router,
     framework.router,
+    pie.router,
+    workflow.router,
     sectors.router,
     finance.router,
     risks.router,
@@ -49,6 +53,7 @@ def create_app(config: WebConfig) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         dependencies=[Depends(csrf_check)],
+        lifespan=lifespan,
     )
     engine = open_store(config.url)
     app.state.rbm = AppState(config, engine, Sessions(config.secret, config.session_hours * 3600))
