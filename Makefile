@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := build
+WORKERS ?= 1
 
-.PHONY: report test lint venv clean docs
+.PHONY: report test lint venv clean docs bench-web
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,13 @@ test: $(STAMP)
 	scripts/system-deps test
 	$(MAKE) lint
 	$(BIN)/pytest
+
+## bench-web: the web application under load: 50 connections on the overview and a sector
+## dashboard, p50/p95/p99 and requests/s (installs wrk; see docs/performance.md)
+bench-web: $(STAMP)
+	scripts/system-deps bench
+	mkdir -p $(OUT)
+	$(BIN)/python -m bench.web --workers $(WORKERS) --json $(OUT)/bench-web.json
 
 clean:
 	rm -rf $(VENV) $(OUT) rbm.db .pytest_cache .mypy_cache .ruff_cache

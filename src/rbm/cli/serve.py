@@ -1,18 +1,38 @@
-"""`rbm serve`: the web application on uvicorn."""
+"""`rbm serve`: the web application on uvicorn.
+
+With `--workers N` uvicorn starts N processes, each importing the application anew: it gets
+`web_app`, a factory that reads the configuration from the environment `serve` sets up. The
+workers must sign sessions with one secret, or a cookie signed by one would be refused by the
+next; without RBM_SECRET_KEY, `serve` draws one and hands it to all of them. Each worker keeps
+its own snapshot (the store tells every worker about a change), login throttle and build
+jobs (see rbm.web.jobs).
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 from rbm.cli.app import app, err, settings_of
 from rbm.i18n import t
+from rbm.store.database import URL_ENV, database_url
 from rbm.web.app import create_app
 from rbm.web.config import SECRET_ENV, WebConfig
+
+BUILDS_ENV = "RBM_WEB_BUILDS"
+
+
+def web_app() -> FastAPI:
+    """The application as a worker process builds it: `uvicorn --factory rbm.cli.serve:web_app`
+    with RBM_DATABASE_URL, RBM_SECRET_KEY and RBM_WEB_BUILDS in the environment."""
+    builds = Path(os.environ.get(BUILDS_ENV) or "build/web")
+    return create_app(WebConfig(database_url(), builds=builds))
 
 
 @app.command()
@@ -30,12 +50,33 @@ def serve(
             help="Trust X-Forwarded-Proto from a local proxy (cookies become Secure over https).",
         ),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, help="Worker processes (about one per core)."),
+    ] = 1,
 ) -> None:
     """Serve the web application: pages, the JSON API under /api and the workflow."""
     settings = settings_of(ctx)
-    config = WebConfig(settings.url, builds=builds)
 
     if not os.environ.get(SECRET_ENV):
         err.print(t("web.serve.ephemeral_secret", settings.lang, env=SECRET_ENV), soft_wrap=True)
     err.print(t("web.serve.listening", settings.lang, url=f"http://{host}:{port}/"), soft_wrap=True)
-    uvicorn.run(create_app(config), host=host, port=port, proxy_headers=proxy_headers)
+    if workers == 1:
+        config = WebConfig(settings.url, builds=builds)
+        uvicorn.run(create_app(config), host=host, port=port, proxy_headers=proxy_headers)
+        return
+    os.environ[URL_ENV] = settings.url
+    os.environ[BUILDS_ENV] = str(builds)
+    if not os.environ.get(SECRET_ENV):
+        os.environ[SECRET_ENV] = secrets.token_hex(32)  # one key for every worker
+    uvicorn.run(
+        f"{__name__}:web_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        # on a busy 2-core machine, workers still importing the report stack missed uvicorn's
+        # 5 s health check, and the supervisor killed and restarted them
+        timeout_worker_healthcheck=30,
+    )

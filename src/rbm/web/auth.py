@@ -8,6 +8,7 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import Depends
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from rbm.domain.workflow import Role, User
@@ -39,18 +40,42 @@ def current_user(request: Request) -> User | None:
     if hasattr(request.state, "user"):
         found = request.state.user
         return found if isinstance(found, User) else None
-    engine = app_state(request).engine
+    state = app_state(request)
     token = bearer(request)
     user: User | None
     if token is not None:
-        user = user_for_token(engine, token)
+        user = user_for_token(state.engine, token)
         if user is None:
             raise ApiError(401, "web.error.token")
     else:
         session = session_of(request)
-        user = find_user(engine, session.user) if session and session.user else None
+        name = session.user if session else None
+        # kept until the next commit, so a disabled user is refused from the next request on
+        user = state.kept(_user_key(name), lambda: find_user(state.engine, name)) if name else None
     request.state.user = user
     return user
+
+
+def known_user(request: Request) -> tuple[bool, User | None]:
+    """(True, the user) if `current_user` can tell without asking the store, else (False,
+    None); token users are always looked up."""
+    if hasattr(request.state, "user"):
+        return True, current_user(request)
+    if bearer(request) is not None:
+        return False, None
+    session = session_of(request)
+    if session is None or session.user is None:
+        request.state.user = None
+        return True, None
+    found, user = app_state(request).recall(_user_key(session.user))
+    if not found or not (user is None or isinstance(user, User)):
+        return False, None
+    request.state.user = user
+    return True, user
+
+
+def _user_key(name: str) -> tuple[str, str]:
+    return ("user", name)
 
 
 class Rule:
@@ -59,8 +84,12 @@ class Rule:
     def __init__(self, roles: frozenset[Role] | None) -> None:
         self.roles = roles
 
-    def __call__(self, request: Request) -> User | None:
-        user = current_user(request)
+    async def __call__(self, request: Request) -> User | None:
+        # on the event loop when the user is known since the last commit; the store is asked
+        # in a worker thread (a sync dependency would make that hop on every request)
+        found, user = known_user(request)
+        if not found:
+            user = await run_in_threadpool(current_user, request)
         if self.roles is None:
             return user
         if user is None:

@@ -1,15 +1,30 @@
 """What the application keeps between requests: the store, sessions, the login throttle, the
-report-build jobs, and a snapshot of the current biennium rebuilt only when its data changes."""
+report-build jobs, and a snapshot of the current biennium rebuilt only when its data changes.
+
+Knowing whether the data changed used to cost two queries a request (the generation), and
+knowing who asks one more (the user). On SQLite, `Probe` tells in a few microseconds whether
+anything at all was committed since it last looked, by this process, another worker or the
+CLI alike; the generation and the users are asked again only then. This is exact, not a time
+window: a web edit commits before its response is sent, so the next request, whichever worker
+serves it, sees the probe move and the new data. Other backends ask on every request.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends
+from anyio import to_thread
+from fastapi import Depends, FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from rbm.domain.dataset import Dataset
@@ -26,13 +41,85 @@ from rbm.web.jobs import Jobs
 from rbm.web.session import Sessions
 from rbm.web.throttle import Throttle
 
+T = TypeVar("T")
+
+# Worker threads for sync routes (anyio's default is 40). They share one interpreter lock, so
+# more threads add no speed, only unfairness: under 50 connections, 40 threads handed the lock
+# about at random and p95 was 2.5 to 3 times p50; with 8 it is close to p50, at the same
+# throughput. Eight still leave room for requests that wait on the store or on a slow file.
+WORKER_THREADS = 8
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
+class Probe:
+    """Whether the store changed: SQLite's `PRAGMA data_version` on a connection kept for the
+    purpose, which moves whenever any other connection commits (a pooled one of this process,
+    another process's). None means "ask the store": other backends, in-memory databases, and
+    a database locked by a writer, as the probe never waits (so it may run on the event loop).
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            args, params = engine.dialect.create_connect_args(engine.url)  # as the pool does
+            connect: Callable[..., sqlite3.Connection] = sqlite3.connect
+            connection = connect(*args, **{**params, "check_same_thread": False, "timeout": 0})
+            self._connection = connection
+            weakref.finalize(self, connection.close)
+
+    def version(self) -> int | None:
+        if self._connection is None:
+            return None
+        try:
+            with self._lock:
+                row = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0])
+
+
+class Pages:
+    """Pages rendered from one snapshot, the least recently used dropped beyond `size` (the
+    key holds the URL's query, which a client chooses, so the count must be bounded)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._found: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, html: str) -> None:
+        with self._lock:
+            self._found[key] = html
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
 
 @dataclass
 class Snapshot:
-    """The latest biennium and what the engine derives from it, each computed on first use."""
+    """The latest biennium and what the engine derives from it, each computed on first use;
+    `pages` holds pages rendered from it (rbm.web.render), dropped with the snapshot when the
+    data change."""
 
     dataset: Dataset
     generation: tuple[object, ...]
+    pages: Pages = field(default_factory=Pages, compare=False, repr=False)
 
     @cached_property
     def report(self) -> ReportView:
@@ -54,8 +141,16 @@ class AppState:
     sessions: Sessions
     throttle: Throttle = field(default_factory=Throttle)
     jobs: Jobs = field(default_factory=Jobs)
+    probe: Probe = field(init=False)
     _snapshot: Snapshot | None = None
+    _fresh: tuple[int, Snapshot] | None = None  # the snapshot, and the probe's version then
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _kept: dict[Hashable, object] = field(default_factory=dict)
+    _kept_version: int | None = None
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.probe = Probe(self.engine)
 
     def generation(self) -> tuple[object, ...]:
         """Changes whenever the data does: every web change writes the audit trail, and a
@@ -66,16 +161,60 @@ class AppState:
         return (last, tuple(tuple(row) for row in rows))
 
     def snapshot(self) -> Snapshot:
+        # the probe is read before the generation, so a commit in between moves it again
+        version = self.probe.version()
+        fresh = self._fresh
+        if fresh is not None and version is not None and fresh[0] == version:
+            return fresh[1]
         generation = self.generation()
         with self._lock:
             current = self._snapshot
-            if current is not None and current.generation == generation:
-                return current
-            dataset = read_dataset(self.engine)
-            if dataset is None:
-                raise ApiError(404, "web.error.no_biennium")
-            self._snapshot = Snapshot(dataset, generation)
-            return self._snapshot
+            if current is None or current.generation != generation:
+                dataset = read_dataset(self.engine)
+                if dataset is None:
+                    raise ApiError(404, "web.error.no_biennium")
+                current = self._snapshot = Snapshot(dataset, generation)
+            if version is not None:
+                self._fresh = (version, current)
+            return current
+
+    def unchanged(self) -> Snapshot | None:
+        """The snapshot if the probe has seen no commit since it was confirmed, else None
+        (then `snapshot()` asks the store); never waits, so it may run on the event loop."""
+        version = self.probe.version()
+        fresh = self._fresh
+        return (
+            fresh[1] if fresh is not None and version is not None and fresh[0] == version else None
+        )
+
+    def kept(self, key: Hashable, load: Callable[[], T]) -> T:
+        """`load()`, kept until the probe sees a commit (asked every time without a probe);
+        for what is read on every request and changes rarely, such as the signed-in user."""
+        version = self.probe.version()
+        found, value = self._recall(key, version)
+        if found:
+            return value  # type: ignore[return-value]
+        loaded = load()
+        if version is not None:
+            with self._kept_lock:
+                # a value is kept with the version read before it was loaded, and is used only
+                # while the probe still shows that version: no commit since
+                if self._kept_version != version:
+                    self._kept.clear()
+                    self._kept_version = version
+                self._kept[key] = loaded
+        return loaded
+
+    def recall(self, key: Hashable) -> tuple[bool, object]:
+        """(True, value) if `kept` holds a value for `key` read since the last commit; never
+        waits, so it may run on the event loop."""
+        return self._recall(key, self.probe.version())
+
+    def _recall(self, key: Hashable, version: int | None) -> tuple[bool, object]:
+        with self._kept_lock:
+            if version is not None and version == self._kept_version and key in self._kept:
+                return True, self._kept[key]
+        return False, None
 
 
 def app_state(request: Request) -> AppState:
@@ -84,8 +223,15 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-def snapshot(request: Request) -> Snapshot:
-    return app_state(request).snapshot()
+async def snapshot(request: Request) -> Snapshot:
+    """The route's snapshot: taken on the event loop when the probe shows no change (a sync
+    dependency costs a hop to a worker thread and back on every request), else in a thread."""
+    state = app_state(request)
+    snap = state.unchanged()
+    if snap is None:
+        snap = await run_in_threadpool(state.snapshot)
+    request.state.snapshot = snap  # the page renderer caches pages on the request's snapshot
+    return snap
 
 
 Current = Annotated[Snapshot, Depends(snapshot)]  # the latest biennium, as a route parameter
