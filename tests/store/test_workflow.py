@@ -147,15 +147,17 @@ def test_budget_amounts_are_the_planners_with_their_own_versions(loaded: sa.Engi
     fact = ENTITIES["budget_fact"]
     with loaded.connect() as connection:
         table = TABLES["budget_facts"]
-        row_id, amount = connection.execute(
-            sa.select(table.c.row_id, table.c.amount).order_by(table.c.row_id)
+        position, amount = connection.execute(
+            sa.select(table.c.position, table.c.amount).order_by(table.c.position)
         ).first()  # type: ignore[misc]
     with pytest.raises(WorkflowError, match="role"):
-        save(loaded, FOCAL, B, fact, str(row_id), {"amount": Decimal(1)}, 0, NOW)
-    state = save(loaded, PLANNER, B, fact, str(row_id), {"amount": amount + 1}, 0, NOW, "transfer")
+        save(loaded, FOCAL, B, fact, str(position), {"amount": Decimal(1)}, 0, NOW)
+    state = save(
+        loaded, PLANNER, B, fact, str(position), {"amount": amount + 1}, 0, NOW, "transfer"
+    )
     assert state.version == 1
     with pytest.raises(Conflict):
-        save(loaded, PLANNER, B, fact, str(row_id), {"amount": amount + 2}, 0, NOW)
+        save(loaded, PLANNER, B, fact, str(position), {"amount": amount + 2}, 0, NOW)
     assert audit(loaded) == [("pia", "amount", str(amount), str(amount + 1))]
 
 

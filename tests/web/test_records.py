@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -75,10 +76,10 @@ def test_a_stale_save_gets_409_with_the_current_value_and_who_changed_it(
     pia, ada = client_for(Role.PLANNER), client_for(Role.ADMINISTRATOR)
     with app.state.rbm.engine.connect() as connection:
         table = TABLES["budget_facts"]
-        row_id, amount = connection.execute(
-            sa.select(table.c.row_id, table.c.amount).order_by(table.c.row_id)
+        position, amount = connection.execute(
+            sa.select(table.c.position, table.c.amount).order_by(table.c.position)
         ).first()  # type: ignore[misc]
-    url = f"/api/records/budget_fact/{row_id}"
+    url = f"/api/records/budget_fact/{position}"
     first = pia.send("PATCH", url, {"version": 0, "changes": {"amount": str(amount + 1)}})
     second = ada.send("PATCH", url, {"version": 0, "changes": {"amount": str(amount + 2)}})
     assert first.status_code == 200
@@ -120,3 +121,22 @@ def test_the_edit_form_saves_and_shows_the_new_version(client_for: ClientFor) ->
     page = fay.get(saved.headers["location"] + "&lang=en")
     assert "Saved as version 1" in page.text
     assert fay.get(f"/api/records/risk/{OWN_RISK}").json()["fields"]["impact"] == "negative"
+
+
+def test_the_risks_and_budget_pages_link_what_the_user_may_edit(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    fay = client_for(Role.FOCAL_POINT).get("/risks").text
+    assert f'href="/records/risk/{OWN_RISK}"' in fay
+    assert f'href="/records/risk/{OTHER_RISK}"' not in fay
+    assert "/records/" not in client_for(Role.VIEWER).get("/risks").text
+    pia = client_for(Role.PLANNER)
+    page = pia.get("/finance/budget?sector=pt&phase=executed").text
+    links = re.findall(r'href="/records/budget_fact/(\d+)"', page)
+    assert links
+    facts = app.state.rbm.snapshot().dataset.budget_facts
+    for position in links[:3]:
+        record = pia.get(f"/api/records/budget_fact/{position}").json()
+        fact = facts[int(position)]
+        assert record["fields"]["amount"] == str(fact.amount)
+        assert fact.sector == "pt"

@@ -19,7 +19,7 @@ from rbm.datapackage.cells import Problem, parse_cell
 from rbm.datapackage.fields import Field
 from rbm.datapackage.resources import RESOURCES
 from rbm.domain.workflow import Action
-from rbm.store.tables import BIENNIUM, ROW_ID, TABLES
+from rbm.store.tables import BIENNIUM, POSITION, TABLES
 
 Sectors = Callable[[sa.Connection, str, str], list[str]]
 
@@ -66,10 +66,11 @@ class Entity:
 
     def where(self, biennium: str, record: str) -> sa.ColumnElement[bool]:
         key = self.table.c[self.key]
-        value: object = int(record) if self.key == ROW_ID and record.isdigit() else record
-        if self.key == ROW_ID and not isinstance(value, int):
+        if self.key != POSITION:
+            return (self.table.c[BIENNIUM] == biennium) & (key == record)
+        if not record.isdigit() or len(record) > 9:
             return sa.false()
-        return (self.table.c[BIENNIUM] == biennium) & (key == value)
+        return (self.table.c[BIENNIUM] == biennium) & (key == int(record))
 
     def spec(self, column: str) -> Field:
         resource = next(r for r in RESOURCES if r.name == self.resource)
@@ -115,8 +116,9 @@ ENTITIES: dict[str, Entity] = {
         },
         _risk_sectors,
     ),
+    # a budget figure is addressed by its row's place in the package: stable across reloads
     "budget_fact": Entity(
-        "budget_fact", "budget_facts", ROW_ID, {"amount": FRAMEWORK}, _no_sectors
+        "budget_fact", "budget_facts", POSITION, {"amount": FRAMEWORK}, _no_sectors
     ),
 }
 

@@ -24,6 +24,7 @@ from rbm.datapackage.writer import record_cells, record_values
 from rbm.domain.enums import BudgetPhase, Unit
 from rbm.domain.finance import BudgetFact
 from rbm.domain.text import Text
+from rbm.domain.workflow import Role
 from rbm.engine.finance.rollup import rollup
 from rbm.i18n import text
 from rbm.report.model import Block, ChartView, NumberFormat, Section, TableView
@@ -283,6 +284,9 @@ def budget_page(request: Request, user: SignedIn, snap: Current, selection: Sele
             "union": {u.code: u.name for u in ds.unions},
         },
         amount_format=amount_format,
+        # where each figure is in the package: its record id for the edit form
+        positions={fact: i for i, fact in enumerate(ds.budget_facts)},
+        may_edit=user.role in (Role.PLANNER, Role.ADMINISTRATOR),
         query=f"?{query}" if query else "",
         api_href=f"/api/finance/budget{'?' + query if query else ''}",
     )

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from rbm.domain.risks import Risk
 from rbm.domain.text import Text
+from rbm.domain.workflow import Role, User
 from rbm.engine.rating.risks import ORGANIZATIONAL, UNASSIGNED, RiskSummary, summarize_risks
 from rbm.i18n import text
 from rbm.report.model import TableView
@@ -129,6 +130,16 @@ def _names(snap: Snapshot) -> dict[str, dict[str, Text]]:
     }
 
 
+def editable_risks(user: User, snap: Snapshot) -> list[Risk]:
+    """The risks whose evolution this user may update: a focal point those its sectors own,
+    planners and administrators all (the store decides again when they save)."""
+    if user.role in (Role.PLANNER, Role.ADMINISTRATOR):
+        return list(snap.dataset.risks)
+    if user.role == Role.FOCAL_POINT:
+        return [r for r in snap.dataset.risks if r.owner_sector in user.sectors]
+    return []
+
+
 @router.get("/risks", include_in_schema=False)
 def risks_page(request: Request, user: SignedIn, snap: Current, selection: Selection) -> Response:
     return page(
@@ -137,6 +148,7 @@ def risks_page(request: Request, user: SignedIn, snap: Current, selection: Selec
         selection=selection,
         filter_names=FILTERS,
         names=_names(snap),
+        editable=editable_risks(user, snap),
         api_href=f"/api{request.url.path}" + (f"?{request.url.query}" if request.url.query else ""),
     )
 
