@@ -126,12 +126,9 @@ def run_build(
             continue
         assert view is not None
         if step.key == "web.build.step.charts":
-            drawings = list(view.charts())
-            if len(chosen_langs) > 1:
-                charts.draw_all(drawings, chosen_langs)  # one worker process per language
-            else:
-                for chart in drawings:
-                    charts.svg(chart, chosen_langs[0])
+            # in worker processes even for one language: vl-convert holds the interpreter
+            # while it draws, and the server's requests need it
+            charts.draw_all(list(view.charts()), chosen_langs, separate=True)
             continue
         assert step.format is not None and step.lang is not None
         module = import_module(f"rbm.report.render.{RENDERERS[step.format]}")

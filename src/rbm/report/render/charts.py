@@ -86,15 +86,18 @@ def _draw_language(charts: tuple[ChartView, ...], lang: Lang) -> list[str]:
     return [_svg(chart, lang) for chart in charts]
 
 
-def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang]) -> None:
+def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang], separate: bool = False) -> None:
     """Draw every chart in every language, one worker process per language: vl-convert holds
-    the interpreter while it draws, so separate processes are what uses both cores."""
+    the interpreter while it draws, so separate processes are what uses both cores. With one
+    language the drawing stays in this process unless `separate` (a server keeps its
+    interpreter free for requests). Only the latest call's drawings are kept."""
     todo = tuple(dict.fromkeys(charts))
-    if len(langs) < 2 or not todo:
+    if (len(langs) < 2 and not separate) or not todo:
         return
     context = multiprocessing.get_context("spawn")  # the converter's runtime does not fork
     with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
         drawn = dict(zip(langs, pool.map(_draw_language, [todo] * len(langs), langs), strict=True))
+    _DRAWN.clear()  # a long-running server draws report after report
     for lang, drawings in drawn.items():
         _DRAWN.update({(chart, lang): svg for chart, svg in zip(todo, drawings, strict=True)})
 
