@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
 from rbm.domain.workflow import Role
+from rbm.store.accounts import create_token
 from tests.web.conftest import Client, Clock
 
 
@@ -62,16 +66,17 @@ def test_a_signed_in_user_sees_the_overview(client_for: Callable[[Role | None], 
 
 
 def test_api_tokens_authenticate_scripts_without_csrf(
-    client_for: Callable[[Role | None], Client], app: object
+    client_for: Callable[[Role | None], Client], app: FastAPI
 ) -> None:
-    from fastapi import FastAPI
-
-    from rbm.store.accounts import create_token
-
-    assert isinstance(app, FastAPI)
     token = create_token(app.state.rbm.engine, "vera", app.state.rbm.config.clock())
     client = client_for(None)
     me = client.get("/api/me", headers={"authorization": f"Bearer {token}"})
     assert me.json() == {"name": "vera", "role": "viewer", "sectors": []}
     bad = client.get("/api/me", headers={"authorization": "Bearer nope"})
     assert bad.status_code == 401
+
+
+def test_over_https_the_session_cookie_is_secure(app: FastAPI) -> None:
+    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    cookie = client.get("/login").headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
