@@ -140,3 +140,29 @@ def test_the_risks_and_budget_pages_link_what_the_user_may_edit(
         fact = facts[int(position)]
         assert record["fields"]["amount"] == str(fact.amount)
         assert fact.sector == "pt"
+
+
+def test_a_planner_edits_an_indicators_text_and_a_pillars_highlight(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    pia = client_for(Role.PLANNER)
+    assert 'href="/records/indicator/1.1-06"' in pia.get("/framework/indicators/1.1-06").text
+    highlight = app.state.rbm.snapshot().dataset.highlights[0]
+    pillar = pia.get(f"/framework/pillars/{highlight.pillar}").text
+    assert f'href="/records/highlight/{highlight.id}"' in pillar
+    saved = pia.send(
+        "PATCH",
+        "/api/records/indicator/1.1-06",
+        {"version": 0, "changes": {"text_en": "Share of flagship publications translated"}},
+    )
+    assert saved.status_code == 200, saved.text
+    indicator = next(i for i in app.state.rbm.snapshot().dataset.indicators if i.id == "1.1-06")
+    assert indicator.text.en == "Share of flagship publications translated"
+    fay = client_for(Role.FOCAL_POINT)
+    assert "/records/indicator/" not in fay.get("/framework/indicators/1.1-06").text
+    refused = fay.send(
+        "PATCH",
+        f"/api/records/highlight/{highlight.id}",
+        {"version": 0, "changes": {"figure": "1"}},
+    )
+    assert refused.status_code == 403

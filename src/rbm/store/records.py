@@ -5,6 +5,8 @@ sectors a record belongs to, and turning submitted text into typed values.
                  planner); baseline and target (planner)
     risk         evolution and the risk and mitigation texts (focal point of its owner
                  sector, planner)
+    indicator    its text (planner)
+    highlight    a pillar's "results at a glance" figure and text (planner)
     budget_fact  the amount (planner)
 """
 
@@ -115,6 +117,16 @@ ENTITIES: dict[str, Entity] = {
             "mitigation_en": PERFORMANCE,
         },
         _risk_sectors,
+    ),
+    "indicator": Entity(
+        "indicator", "indicators", "id", {"text_zh": FRAMEWORK, "text_en": FRAMEWORK}, _no_sectors
+    ),
+    "highlight": Entity(
+        "highlight",
+        "highlights",
+        "id",
+        {"figure": FRAMEWORK, "text_zh": FRAMEWORK, "text_en": FRAMEWORK},
+        _no_sectors,
     ),
     # a budget figure is addressed by its row's place in the package: stable across reloads
     "budget_fact": Entity(

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from rbm.domain.text import Text
+from rbm.domain.workflow import Role
 from rbm.web.auth import SignedIn
 from rbm.web.language import language
 from rbm.web.pies import (
@@ -199,6 +200,10 @@ def pillar_page(request: Request, code: Code, user: SignedIn, snap: Current) -> 
         request,
         "web/pillar.html",
         **_pillar_context(board, code),
+        highlights=sorted(
+            (h for h in snap.dataset.highlights if h.pillar == code), key=lambda h: h.order
+        ),
+        may_edit=user.role in (Role.PLANNER, Role.ADMINISTRATOR) and board.lock is None,
         api_href=f"/api/framework/pillars/{code}",
         **board.basics(),
     )
@@ -284,6 +289,7 @@ def indicator_page(request: Request, id: Code, user: SignedIn, snap: Current) ->
         request,
         "web/indicator.html",
         **_indicator_context(board, id),
+        may_edit=user.role in (Role.PLANNER, Role.ADMINISTRATOR) and board.lock is None,
         api_href=f"/api/framework/indicators/{id}",
         **board.basics(),
     )
