@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,15 @@ def _text(value: Text) -> dict[str, str]:
     return {"zh": value.zh, "en": value.get("en")}
 
 
-def _value(value: Value) -> Any:
+def number(value: Decimal | None) -> int | float | None:
+    """A number as JSON writes it: an int when whole, else a float."""
     if value is None:
         return None
-    if isinstance(value, Text):
-        return _text(value)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _value(value: Value) -> Any:
+    return _text(value) if isinstance(value, Text) else number(value)
 
 
 def table_dict(table: TableView) -> dict[str, Any]:

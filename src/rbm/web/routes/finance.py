@@ -28,8 +28,9 @@ from rbm.domain.workflow import Role
 from rbm.engine.finance.rollup import rollup
 from rbm.i18n import text
 from rbm.report.model import Block, ChartView, NumberFormat, Section, TableView
+from rbm.report.render.tables_json import number
 from rbm.web.auth import SignedIn
-from rbm.web.errors import ApiError
+from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
 from rbm.web.sections import blocks_by_id, section_dict
 from rbm.web.state import Current, Snapshot
@@ -104,44 +105,6 @@ def finance_api(user: SignedIn, snap: Current) -> dict[str, Any]:
     """The report's finance tables (Tables 2–7, Annexes I–VII and XII), grouped: income,
     budget and expenditure, transfers, development expenditure, promotion."""
     return section_dict(finance_section(snap))
-
-
-# ---- filters shared by the pages of this area and others ----------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: Text
-
-
-def checked(parameter: str, value: str | None, options: list[Option]) -> str | None:
-    """The value of a filter, None when empty; 422 when it is not one of the options."""
-    if value is None or value == "":
-        return None
-    allowed = [o.value for o in options]
-    if value not in allowed:
-        raise ApiError(
-            422,
-            "web.filters.unknown",
-            {"parameter": parameter, "value": value, "allowed": allowed},
-            parameter=parameter,
-            value=value,
-        )
-    return value
-
-
-def options_dict(options: list[Option]) -> list[dict[str, Any]]:
-    return [
-        {"value": o.value, "label": {"zh": o.label.zh, "en": o.label.get("en")}} for o in options
-    ]
-
-
-def number(value: Decimal | None) -> int | float | None:
-    """A Decimal for JSON as tables.json writes numbers: an int when whole, else a float."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # ---- budget facts --------------------------------------------------------------------------

@@ -17,10 +17,11 @@ from rbm.domain.text import Lang, Text
 from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
 from rbm.i18n import keys, t, text
+from rbm.report.render.tables_json import number
 from rbm.web.auth import SignedIn
+from rbm.web.filters import Option, checked, options_dict
 from rbm.web.language import language
 from rbm.web.render import page
-from rbm.web.routes.finance import Option, checked, number, options_dict
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()

@@ -17,8 +17,8 @@ from rbm.i18n import text
 from rbm.report.model import TableView
 from rbm.report.render.tables_json import table_dict
 from rbm.web.auth import SignedIn
+from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
-from rbm.web.routes.finance import Option, checked, options_dict
 from rbm.web.sections import blocks_by_id
 from rbm.web.state import Current, Snapshot
 

@@ -20,10 +20,10 @@ from rbm.domain.framework import Sector
 from rbm.domain.text import Text
 from rbm.engine.rating.assess import Assessment
 from rbm.report.model import Row, Section, TableView
+from rbm.report.render.tables_json import number
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
-from rbm.web.routes.finance import number
 from rbm.web.sections import blocks_by_id, section_dict
 from rbm.web.state import Current, Snapshot
 

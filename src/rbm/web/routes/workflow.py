@@ -21,6 +21,7 @@ from rbm.store.workflow import WorkflowError, lock
 from rbm.web.auth import SignedIn, allow
 from rbm.web.editing import record_state
 from rbm.web.errors import ApiError
+from rbm.web.filters import Option, checked
 from rbm.web.language import language
 from rbm.web.pies import (
     QUEUE_ORDER,
@@ -31,7 +32,6 @@ from rbm.web.pies import (
     lock_dict,
 )
 from rbm.web.render import page
-from rbm.web.routes.finance import Option, checked
 from rbm.web.state import Current, app_state
 
 router = APIRouter()
