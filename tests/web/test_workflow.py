@@ -399,6 +399,9 @@ def test_a_locked_biennium_says_so_everywhere_and_refuses_edits(
         )
     fay = client_for(Role.FOCAL_POINT)
     for url in (
+        "/",
+        "/finance",
+        "/sectors/pt",
         "/framework",
         "/framework/pillars/1",
         f"/framework/indicators/{FOCAL_PIE}",

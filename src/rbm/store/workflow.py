@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from rbm.domain.enums import WorkflowState
 from rbm.domain.workflow import Action, User
 from rbm.engine.workflow import can_lock, decide, next_state
+from rbm.store.audit import utc
 from rbm.store.records import ENTITIES, Entity
 from rbm.store.tables import (
     BIENNIUM,
@@ -105,6 +106,21 @@ def states(engine: sa.Engine, biennium: str) -> dict[str, RecordState]:
             )
             for row in rows
         }
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Who locked the biennium, and when."""
+
+    by: str
+    at: datetime
+
+
+def lock_of(engine: sa.Engine, biennium: str) -> Lock | None:
+    query = sa.select(biennium_locks).where(biennium_locks.c[BIENNIUM] == biennium)
+    with engine.connect() as connection:
+        row = connection.execute(query).mappings().first()
+    return None if row is None else Lock(row["locked_by"], utc(row["locked_at"]))
 
 
 def locked(connection: sa.Connection, biennium: str) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,10 +29,9 @@ from rbm.domain.workflow import Action, User
 from rbm.engine.rating.assess import Assessment
 from rbm.engine.rating.report import pie_dict
 from rbm.engine.workflow import Decision, decide
-from rbm.store.audit import AuditEntry, entries, utc
+from rbm.store.audit import AuditEntry, entries
 from rbm.store.records import ENTITIES
-from rbm.store.tables import BIENNIUM, biennium_locks
-from rbm.store.workflow import RecordState, states, values_of
+from rbm.store.workflow import Lock, RecordState, lock_of, states, values_of
 from rbm.web.editing import record_state
 from rbm.web.errors import ApiError
 from rbm.web.state import AppState, Snapshot, app_state
@@ -78,21 +76,6 @@ QUEUE_ORDER: dict[str, tuple[WorkflowState, ...]] = {
 
 def text_dict(value: Text) -> dict[str, str]:
     return {"zh": value.zh, "en": value.get("en")}
-
-
-@dataclass(frozen=True)
-class Lock:
-    """Who locked the biennium, and when."""
-
-    by: str
-    at: datetime
-
-
-def lock_of(engine: sa.Engine, biennium: str) -> Lock | None:
-    query = sa.select(biennium_locks).where(biennium_locks.c[BIENNIUM] == biennium)
-    with engine.connect() as connection:
-        row = connection.execute(query).mappings().first()
-    return None if row is None else Lock(row["locked_by"], utc(row["locked_at"]))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse
 from rbm.domain.text import Lang
 from rbm.i18n import t
 from rbm.report.render.html import environment
+from rbm.store.workflow import Lock, lock_of
 from rbm.web.auth import session_of
 from rbm.web.language import language
 from rbm.web.session import LANG_COOKIE, Session
@@ -82,6 +83,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "path": request.url.path,
         "switch_href": _with_lang(request, other),
         "other_label": t("report.html.lang_name", other),
+        "site_lock": context.get("lock") if "lock" in context else _lock(request),
         **context,
     }
     found = web_environment(lang).get_template(template)
@@ -119,6 +121,17 @@ def _render(
             return template.render(variables)
         snap.pages.put(key, html)
     return html.replace(CSRF_MARK, variables["csrf"])
+
+
+def _lock(request: Request) -> Lock | None:
+    """Whether the biennium the page shows is locked (every page says so), read again only
+    when the store has changed."""
+    snap = getattr(request.state, "snapshot", None)
+    if not isinstance(snap, Snapshot):
+        return None
+    state = app_state(request)
+    code = snap.dataset.biennium.code
+    return state.kept(("lock", code), lambda: lock_of(state.engine, code))
 
 
 def _with_lang(request: Request, lang: Lang) -> str:
