@@ -12,11 +12,10 @@ import typer
 from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
-from rbm.datapackage.cells import format_decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
 from rbm.engine.finance.transfers import TransferBasis
-from rbm.engine.reconcile.describe import describe
+from rbm.engine.reconcile.describe import describe, number_text, side_text
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
 from rbm.engine.reconcile.run import reconcile as run_reconcile
 from rbm.engine.reconcile.settings import Settings
@@ -114,24 +113,11 @@ def _findings_table(
         table.add_row(
             t(f"check.{f.check}", lang),
             describe(dataset, f.subject, lang),
-            _side_text(f.left, f.unit),
-            _side_text(f.right, f.unit),
-            _number(f.difference),
+            side_text(f.left, f.unit),
+            side_text(f.right, f.unit),
+            number_text(f.difference),
         )
     return table
-
-
-def _side_text(side: Side, unit: str) -> str:
-    ref = f" ({side.ref})" if side.ref else ""
-    return f"{_number(side.value)} {unit} · {side.source}{ref}"
-
-
-def _number(value: Decimal) -> str:
-    text = format_decimal(value)
-    whole, _, decimals = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    grouped = f"{int(whole.lstrip('-') or 0):,}"
-    return f"{sign}{grouped}{'.' + decimals if decimals else ''}"
 
 
 def _transfers_table(
@@ -158,12 +144,12 @@ def _transfers_table(
         limit = report.limits.get(line.sector)
         table.add_row(
             sectors.get(line.sector, line.sector),
-            _number(line.transfers_in),
-            _number(line.transfers_out),
-            _number(line.net),
+            number_text(line.transfers_in),
+            number_text(line.transfers_out),
+            number_text(line.net),
             "-" if line.pct_sector is None else f"{line.pct_sector}%",
             "-" if line.pct_total is None else f"{line.pct_total}%",
-            "-" if limit is None else _number(limit),
+            "-" if limit is None else number_text(limit),
             "✗" if line.sector in breaches["net"] else "",
             "✗" if line.sector in breaches["gross"] else "",
         )

@@ -1,9 +1,14 @@
-"""What a finding is about, in words: the measure, the phase and each dimension's name."""
+"""A finding in words: what it is about (the measure, the phase and each dimension's name),
+and its numbers as `rbm reconcile` and the web print them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from rbm.datapackage.cells import format_decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
+from rbm.engine.reconcile.findings import Side
 from rbm.i18n import t
 
 
@@ -23,3 +28,18 @@ def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
         )
         parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
     return " · ".join(parts)
+
+
+def number_text(value: Decimal) -> str:
+    """A number with the precision it has, grouped: 1,234.5 and -1."""
+    plain = format_decimal(value)
+    whole, _, decimals = plain.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-') or 0):,}"
+    return f"{sign}{grouped}{'.' + decimals if decimals else ''}"
+
+
+def side_text(side: Side, unit: str) -> str:
+    """One side of a finding: "4,008 kCHF · 表5 (row)"."""
+    ref = f" ({side.ref})" if side.ref else ""
+    return f"{number_text(side.value)} {unit} · {side.source}{ref}"

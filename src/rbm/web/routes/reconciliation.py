@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from rbm.datapackage.cells import format_decimal
 from rbm.domain.text import Lang, Text
-from rbm.engine.reconcile.describe import describe
+from rbm.engine.reconcile.describe import describe, number_text, side_text
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
 from rbm.i18n import keys, t, text
 from rbm.report.render.tables_json import number
@@ -98,15 +96,6 @@ def finding_selection(
 Selection = Annotated[FindingSelection, Depends(finding_selection)]
 
 
-def grouped_number(value: Decimal) -> str:
-    """A number as `rbm reconcile` prints it: 1,234.5 and -1 (the precision it has)."""
-    plain = format_decimal(value)
-    whole, _, decimals = plain.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    grouped = f"{int(whole.lstrip('-') or 0):,}"
-    return f"{sign}{grouped}{'.' + decimals if decimals else ''}"
-
-
 def check_label(check: str, lang: Lang) -> str:
     key = f"check.{check}"
     return t(key, lang) if key in keys(lang) else check
@@ -124,16 +113,12 @@ class FindingRow:
 
 
 def finding_row(snap: Snapshot, finding: Finding, lang: Lang) -> FindingRow:
-    def side(s: Side) -> str:
-        ref = f" ({s.ref})" if s.ref else ""
-        return f"{grouped_number(s.value)} {finding.unit} · {s.source}{ref}"
-
     return FindingRow(
         check_label(finding.check, lang),
         describe(snap.dataset, finding.subject, lang),
-        side(finding.left),
-        side(finding.right),
-        grouped_number(finding.difference),
+        side_text(finding.left, finding.unit),
+        side_text(finding.right, finding.unit),
+        number_text(finding.difference),
     )
 
 
