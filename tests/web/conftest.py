@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -24,6 +22,7 @@ from rbm.store.database import open_store
 from rbm.store.load import load_dataset
 from rbm.web.app import create_app
 from rbm.web.config import WebConfig
+from tests import postgres
 
 PASSWORD = "correct horse battery"
 # one user per role; the focal point answers for Patents and Technology (pt)
@@ -74,17 +73,9 @@ def web_template(
         yield "sqlite", str(path)
         return
     server_url: str = request.getfixturevalue("pg_server")
-    name = f"tpl_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    _populate(server_url.rsplit("/", 1)[0] + f"/{name}", wipo)
-    try:
-        yield "postgresql", server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres.database(server_url, "tpl") as url:
+        _populate(url, wipo)
+        yield "postgresql", url
 
 
 @pytest.fixture
@@ -96,17 +87,9 @@ def web_url(web_template: tuple[str, str], tmp_path: Path) -> Iterator[str]:
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
-    base, template_name = template.rsplit("/", 1)
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    base, name = template.rsplit("/", 1)
+    with postgres.database(f"{base}/postgres", template=name) as url:
+        yield url
 
 
 @pytest.fixture
