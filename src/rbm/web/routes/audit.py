@@ -125,20 +125,8 @@ def _neighbours(
     return previous, after
 
 
-class Entry(BaseModel):
-    id: int
-    at: datetime
-    user: str
-    entity: str
-    entity_id: str
-    field: str
-    old: str | None
-    new: str | None
-    reason: str | None
-
-
 class AuditList(BaseModel):
-    entries: list[Entry]
+    entries: list[audit.AuditEntry]  # the store's own record
     total: int
     limit: int
     offset: int
@@ -155,7 +143,7 @@ def audit_api(
     found = _read(request, chosen, limit, offset)
     previous, after = _neighbours("/api/audit", chosen, found, limit)
     return AuditList(
-        entries=[Entry(**asdict(e)) for e in found.entries],
+        entries=list(found.entries),
         total=found.total,
         limit=limit,
         offset=offset,
