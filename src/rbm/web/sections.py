@@ -13,6 +13,7 @@ from rbm.report.model import Block, ChartView, Paragraph, ReportView, Section, T
 from rbm.report.render.tables_json import table_dict
 from rbm.web.errors import ApiError
 from rbm.web.render import page
+from rbm.web.state import Snapshot
 
 
 def find_section(report: ReportView, section_id: str) -> Section:
@@ -22,14 +23,9 @@ def find_section(report: ReportView, section_id: str) -> Section:
     raise ApiError(404, "web.error.404")
 
 
-def blocks_by_id(report: ReportView, ids: Iterable[str]) -> tuple[Block, ...]:
+def blocks_by_id(snap: Snapshot, ids: Iterable[str]) -> tuple[Block, ...]:
     """The blocks with these ids, in the order asked (those the report lacks are skipped)."""
-    found: dict[str, Block] = {}
-    for section in report.walk():
-        for block in section.blocks:
-            if isinstance(block, TableView | ChartView):
-                found[block.id] = block
-    return tuple(found[i] for i in ids if i in found)
+    return tuple(snap.blocks[i] for i in ids if i in snap.blocks)
 
 
 def _text(value: Text) -> dict[str, str]:

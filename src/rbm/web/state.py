@@ -32,7 +32,7 @@ from rbm.engine.rating.report import RatingReport, rating_report
 from rbm.engine.reconcile.findings import Reconciliation
 from rbm.engine.reconcile.run import reconcile
 from rbm.report.build.report import build_report
-from rbm.report.model import ReportView
+from rbm.report.model import Block, ChartView, ReportView, TableView
 from rbm.store.read import read_dataset
 from rbm.store.tables import audit_log, bienniums
 from rbm.web.config import WebConfig
@@ -124,6 +124,16 @@ class Snapshot:
     @cached_property
     def report(self) -> ReportView:
         return build_report(self.dataset)
+
+    @cached_property
+    def blocks(self) -> dict[str, Block]:
+        """The report's tables and charts by id, found once rather than on every request."""
+        found: dict[str, Block] = {}
+        for section in self.report.walk():
+            for block in section.blocks:
+                if isinstance(block, TableView | ChartView):
+                    found[block.id] = block
+        return found
 
     @cached_property
     def ratings(self) -> RatingReport:

@@ -76,7 +76,7 @@ def finance_section(snap: Snapshot) -> Section:
     groups = []
     seen: set[Text] = set()
     for group_id, key, ids in GROUPS:
-        blocks = tuple(_distinct(b, seen) for b in blocks_by_id(snap.report, ids))
+        blocks = tuple(_distinct(b, seen) for b in blocks_by_id(snap, ids))
         if blocks:
             groups.append(Section(f"finance-{group_id}", text(key), blocks))
     return Section("finance", text("web.finance.title"), (), tuple(groups))

@@ -19,7 +19,7 @@ BLOCKS = ("table-1", "figure-results", "table-5", "figure-pillars")
 
 
 def overview_section(snap: Snapshot) -> Section:
-    return Section("overview", text("web.overview.title"), blocks_by_id(snap.report, BLOCKS))
+    return Section("overview", text("web.overview.title"), blocks_by_id(snap, BLOCKS))
 
 
 @router.get("/", include_in_schema=False)

@@ -101,7 +101,7 @@ def _tables(
     wanted = {_table_id(r) for r in risks}
     labels = {r.risk for r in risks}
     tables = []
-    for block in blocks_by_id(snap.report, [i for i in ids if i in wanted]):
+    for block in blocks_by_id(snap, [i for i in ids if i in wanted]):
         if not isinstance(block, TableView):
             continue
         if "owner" in filters:

@@ -53,7 +53,7 @@ def text_dict(value: Text) -> dict[str, str]:
 
 
 def _table(snap: Snapshot, table_id: str) -> TableView | None:
-    found = blocks_by_id(snap.report, (table_id,))
+    found = blocks_by_id(snap, (table_id,))
     return found[0] if found and isinstance(found[0], TableView) else None
 
 
