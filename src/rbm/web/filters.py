@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rbm.domain.text import Text
+from rbm.report.render.tables_json import text_dict
 from rbm.web.errors import ApiError
 
 
@@ -33,6 +34,4 @@ def checked(parameter: str, value: str | None, options: list[Option]) -> str | N
 
 
 def options_dict(options: list[Option]) -> list[dict[str, Any]]:
-    return [
-        {"value": o.value, "label": {"zh": o.label.zh, "en": o.label.get("en")}} for o in options
-    ]
+    return [{"value": o.value, "label": text_dict(o.label)} for o in options]

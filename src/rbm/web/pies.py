@@ -24,7 +24,7 @@ from starlette.requests import Request
 
 from rbm.domain.enums import Rating, WorkflowState
 from rbm.domain.framework import ExpectedResult, Footnote, Indicator, Pillar, Sector
-from rbm.domain.text import Lang, Text
+from rbm.domain.text import Lang
 from rbm.domain.workflow import Action, User
 from rbm.engine.rating.assess import Assessment
 from rbm.engine.rating.report import pie_dict
@@ -72,10 +72,6 @@ QUEUE_ORDER: dict[str, tuple[WorkflowState, ...]] = {
         WorkflowState.VALIDATED,
     ),
 }
-
-
-def text_dict(value: Text) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.get("en")}
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rbm.domain.text import Text
 from rbm.report.model import Block, ChartView, Paragraph, ReportView, Section, TableView
-from rbm.report.render.tables_json import table_dict
+from rbm.report.render.tables_json import table_dict, text_dict
 from rbm.web.errors import ApiError
 from rbm.web.render import page
 from rbm.web.state import Snapshot
@@ -28,10 +27,6 @@ def blocks_by_id(snap: Snapshot, ids: Iterable[str]) -> tuple[Block, ...]:
     return tuple(snap.blocks[i] for i in ids if i in snap.blocks)
 
 
-def _text(value: Text) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.get("en")}
-
-
 def block_dict(block: Block) -> dict[str, Any]:
     if isinstance(block, TableView):
         return {"kind": "table", **table_dict(block)}
@@ -40,19 +35,19 @@ def block_dict(block: Block) -> dict[str, Any]:
             "kind": "chart",
             "chart": block.kind,
             "id": block.id,
-            "title": _text(block.title),
-            "description": _text(block.description),
+            "title": text_dict(block.title),
+            "description": text_dict(block.description),
             "table": table_dict(block.table),
         }
     assert isinstance(block, Paragraph)
-    return {"kind": "paragraph", "text": _text(block.text)}
+    return {"kind": "paragraph", "text": text_dict(block.text)}
 
 
 def section_dict(section: Section) -> dict[str, Any]:
     """A section as JSON: its title, its blocks and its subsections, numbers in table units."""
     return {
         "id": section.id,
-        "title": _text(section.title),
+        "title": text_dict(section.title),
         "blocks": [block_dict(b) for b in section.blocks],
         "sections": [section_dict(child) for child in section.children],
     }

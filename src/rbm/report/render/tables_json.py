@@ -12,7 +12,8 @@ from rbm.domain.text import Lang, Text
 from rbm.report.model import ReportView, TableView, Value
 
 
-def _text(value: Text) -> dict[str, str]:
+def text_dict(value: Text) -> dict[str, str]:
+    """A bilingual text as JSON (English falls back to Chinese where it has none)."""
     return {"zh": value.zh, "en": value.get("en")}
 
 
@@ -24,19 +25,19 @@ def number(value: Decimal | None) -> int | float | None:
 
 
 def _value(value: Value) -> Any:
-    return _text(value) if isinstance(value, Text) else number(value)
+    return text_dict(value) if isinstance(value, Text) else number(value)
 
 
 def table_dict(table: TableView) -> dict[str, Any]:
     return {
         "id": table.id,
-        "title": _text(table.title),
-        "unit": _text(table.unit),
-        "stub": _text(table.stub),
-        "columns": [{**_text(c.label), "format": c.format} for c in table.columns],
+        "title": text_dict(table.title),
+        "unit": text_dict(table.unit),
+        "stub": text_dict(table.stub),
+        "columns": [{**text_dict(c.label), "format": c.format} for c in table.columns],
         "rows": [
             {
-                "label": _text(row.label),
+                "label": text_dict(row.label),
                 "values": [_value(v) for v in row.values],
                 "kind": row.kind,
                 "notes": list(row.notes),
@@ -44,7 +45,7 @@ def table_dict(table: TableView) -> dict[str, Any]:
             for row in table.rows
         ],
         "source": table.source,
-        "notes": [{"id": n.id, **_text(n.text)} for n in table.notes],
+        "notes": [{"id": n.id, **text_dict(n.text)} for n in table.notes],
     }
 
 

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 
 from rbm.domain.text import Text
 from rbm.domain.workflow import Role
+from rbm.report.render.tables_json import text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.language import language
 from rbm.web.pies import (
@@ -26,7 +27,6 @@ from rbm.web.pies import (
     Counts,
     line_dict,
     lock_dict,
-    text_dict,
 )
 from rbm.web.render import page
 from rbm.web.state import Current

@@ -26,6 +26,7 @@ from rbm.domain.workflow import Action, Role, User
 from rbm.engine.rating.messages import Message
 from rbm.engine.workflow import Decision
 from rbm.i18n import keys, t
+from rbm.report.render.tables_json import text_dict
 from rbm.store.audit import AuditEntry
 from rbm.store.workflow import RecordState
 from rbm.web.auth import SignedIn, allow
@@ -45,7 +46,6 @@ from rbm.web.pies import (
     line_dict,
     lock_dict,
     permissions,
-    text_dict,
     validator_note,
 )
 from rbm.web.render import page

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from rbm.report.model import Section
+from rbm.report.render.tables_json import text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
@@ -73,7 +74,7 @@ def projects_api(user: SignedIn, snap: Current) -> dict[str, Any]:
         "projects": [
             {
                 "code": href.rsplit("/", 1)[1],
-                "title": {"zh": child.title.zh, "en": child.title.get("en")},
+                "title": text_dict(child.title),
                 "href": href,
                 "api_href": f"/api{href}",
             }

@@ -20,7 +20,7 @@ from rbm.domain.framework import Sector
 from rbm.domain.text import Text
 from rbm.engine.rating.assess import Assessment
 from rbm.report.model import Row, Section, TableView
-from rbm.report.render.tables_json import number
+from rbm.report.render.tables_json import number, text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
@@ -46,10 +46,6 @@ class SectorLine:
     @property
     def href(self) -> str:
         return f"/sectors/{self.sector.code}"
-
-
-def text_dict(value: Text) -> dict[str, str]:
-    return {"zh": value.zh, "en": value.get("en")}
 
 
 def _table(snap: Snapshot, table_id: str) -> TableView | None:
