@@ -17,7 +17,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from rbm.domain.text import Lang
 from rbm.i18n import keys, t
 from rbm.web.language import language
 
@@ -73,14 +72,10 @@ def respond(
         return JSONResponse(error_body(status, message, details or {}), status, headers)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={_quote(target)}", 303)
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", 303)
     from rbm.web.render import error_page  # render → auth → state → errors: import late
 
     return error_page(request, status, message, details or {}, headers)
-
-
-def _quote(path: str) -> str:
-    return quote(path, safe="/")
 
 
 def install(app: FastAPI) -> None:
@@ -95,7 +90,7 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         key = f"web.error.{exc.status_code}"
         lang = language(request)
-        message = t(key if key in _known(lang) else "web.error.other", lang)
+        message = t(key if key in keys(lang) else "web.error.other", lang)
         return respond(request, exc.status_code, message, {}, dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
@@ -111,7 +106,3 @@ def install(app: FastAPI) -> None:
     async def crashed(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return respond(request, 500, t("web.error.500", language(request)))
-
-
-def _known(lang: Lang) -> frozenset[str]:
-    return keys(lang)
