@@ -63,30 +63,32 @@ class RecordState:
     updated_at: datetime | None = None
 
 
+def _version_key(entity: Entity, biennium: str, record: str) -> tuple[sa.Table, dict[str, Any]]:
+    """Where a record's version is kept: a PIE's with its state, any other's in
+    record_versions; and the key of its row there."""
+    if entity.stateful:
+        return pie_states, {BIENNIUM: biennium, "pie": record}
+    return record_versions, {BIENNIUM: biennium, "entity": entity.name, "record": record}
+
+
+def _record_state(row: sa.RowMapping, stateful: bool) -> RecordState:
+    return RecordState(
+        WorkflowState(row["state"]) if stateful else WorkflowState.DRAFT,
+        row["version"],
+        row["updated_by"],
+        row["comment"] if stateful else None,
+        row["updated_at"],
+    )
+
+
 def state_of(
     connection: sa.Connection, biennium: str, record: str, entity: Entity = PIE
 ) -> RecordState:
-    if entity.stateful:
-        table, where = (
-            pie_states,
-            (pie_states.c[BIENNIUM] == biennium) & (pie_states.c.pie == record),
-        )
-    else:
-        table = record_versions
-        where = (
-            (table.c[BIENNIUM] == biennium)
-            & (table.c.entity == entity.name)
-            & (table.c.record == record)
-        )
+    table, key = _version_key(entity, biennium, record)
+    where = sa.and_(*(table.c[k] == v for k, v in key.items()))
     row = connection.execute(sa.select(table).where(where)).mappings().first()
-    if row is None:
-        return RecordState(WorkflowState.DRAFT, 0)
-    return RecordState(
-        WorkflowState(row["state"]) if entity.stateful else WorkflowState.DRAFT,
-        row["version"],
-        row["updated_by"],
-        row["comment"] if entity.stateful else None,
-        row["updated_at"],
+    return (
+        RecordState(WorkflowState.DRAFT, 0) if row is None else _record_state(row, entity.stateful)
     )
 
 
@@ -96,16 +98,7 @@ def states(engine: sa.Engine, biennium: str) -> dict[str, RecordState]:
         rows = connection.execute(
             sa.select(pie_states).where(pie_states.c[BIENNIUM] == biennium)
         ).mappings()
-        return {
-            row["pie"]: RecordState(
-                WorkflowState(row["state"]),
-                row["version"],
-                row["updated_by"],
-                row["comment"],
-                row["updated_at"],
-            )
-            for row in rows
-        }
+        return {row["pie"]: _record_state(row, True) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -175,13 +168,9 @@ def _bump(
         "updated_by": user.name,
         "updated_at": now,
     }
+    table, keys = _version_key(entity, biennium, record)
     if entity.stateful:
-        table = pie_states
-        keys: dict[str, Any] = {BIENNIUM: biennium, "pie": record}
         values |= {"state": state.value, "comment": comment}
-    else:
-        table = record_versions
-        keys = {BIENNIUM: biennium, "entity": entity.name, "record": record}
     if current.version == 0:
         try:
             with connection.begin_nested():
