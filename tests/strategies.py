@@ -32,7 +32,11 @@ _json = st.dictionaries(
     _plain, st.one_of(st.integers(-(10**6), 10**6), _plain, st.booleans()), max_size=3
 )
 
-BIENNIUM = Biennium("2030-31", "org", Text("组织", "Org"), Text("两年期", "Biennium"), 2030, 2031)
+BIENNIUM = Biennium(
+    "2030-31", "org", Text("组织", "Org"), Text("两年期", "Biennium"), 2030, 2031, "EUR"
+)
+# a package's unit cells name its currency (kEUR); the domain keeps the scale (Unit)
+CURRENCIES = ("CHF", "EUR", "JPY")
 
 
 def _value(
@@ -48,7 +52,7 @@ def _value(
         zh = _cell if spec.required else st.one_of(st.just(""), _cell)
         return st.builds(Text, zh, en)
     base: st.SearchStrategy[Any]
-    if spec.enum is not None:
+    if spec.enum is not None:  # a unit is its scale (Unit.THOUSAND), whatever the currency
         base = st.sampled_from(list(spec.enum))
     elif spec.kind in ("integer",):
         base = st.integers(-(10**9), 10**9)
@@ -82,7 +86,8 @@ def datasets(draw: st.DrawFn, max_rows: int = 3) -> Dataset:
         records[resource.name] = tuple(resource.model(**row) for row in rows)
         if resource.primary_key:
             keys[resource.name] = [tuple(row[k] for k in resource.primary_key) for row in rows]
-    return _fix_rules(Dataset.build(BIENNIUM, records))
+    biennium = replace(BIENNIUM, currency=draw(st.sampled_from(CURRENCIES)))
+    return _fix_rules(Dataset.build(biennium, records))
 
 
 def _rows(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rbm.datapackage.package import read_package
+from rbm.domain.enums import Unit
 
 CSV_HEADER = "code,pillar,order,title_zh,title_en,source\n"
 
@@ -196,6 +197,27 @@ def test_enum_and_pattern(example: Path) -> None:
     found = errors(example)
     assert ["enum-error", "data/budget_facts.csv", 2, "phase"] in found
     assert ["pattern-error", "data/pillars.csv", 2, "code"] in found
+
+
+def in_currency(package: Path, currency: str) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["rbm"]["currency"] = currency
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_units_name_the_package_currency(example: Path) -> None:
+    in_currency(example, "EUR")
+    facts = example / "data" / "budget_facts.csv"
+    chf = facts.read_text(encoding="utf-8")
+    facts.write_text(chf.replace(",kCHF,", ",kEUR,").replace(",50,kEUR,", ",5,MEUR,"), "utf-8")
+    dataset = read_package(example).dataset
+    assert dataset is not None and dataset.biennium.currency == "EUR"
+    assert {f.unit for f in dataset.budget_facts} == {Unit.THOUSAND, Unit.MILLION}
+
+    facts.write_text(chf, encoding="utf-8")  # kCHF in a package in EUR
+    report = read_package(example).report
+    assert report.flatten("type", "row", "column")[0] == ["enum-error", 2, "unit"]
+    assert report.errors[0].message("en").endswith("expected one of: EUR, kEUR, MEUR")
 
 
 def test_every_error_names_its_value_and_expectation_in_both_languages(example: Path) -> None:

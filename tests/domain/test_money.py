@@ -29,10 +29,10 @@ def test_round_half_up(value: str, places: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("amount", "source", "target", "expected"),
     [
-        ("976.4", Unit.MCHF, Unit.KCHF, "976400"),
-        ("214036", Unit.KCHF, Unit.MCHF, "214.036"),
-        ("10596.46", Unit.CHF, Unit.KCHF, "10.59646"),
-        ("1", Unit.CHF, Unit.CHF, "1"),
+        ("976.4", Unit.MILLION, Unit.THOUSAND, "976400"),
+        ("214036", Unit.THOUSAND, Unit.MILLION, "214.036"),
+        ("10596.46", Unit.ONE, Unit.THOUSAND, "10.59646"),
+        ("1", Unit.ONE, Unit.ONE, "1"),
     ],
 )
 def test_convert(amount: str, source: Unit, target: Unit, expected: str) -> None:

@@ -25,7 +25,7 @@ def project(
     return CapitalProject(
         "CMP 1", 1, Text("p", "p"), category, ReportKind.PROGRESS, None,
         D(budget), D(prior), D(current),
-        False, False, None, None, None, EMPTY, EMPTY, EMPTY, EMPTY, Unit.KCHF, "附件十五",
+        False, False, None, None, None, EMPTY, EMPTY, EMPTY, EMPTY, Unit.THOUSAND, "附件十五",
     )  # fmt: skip
 
 
@@ -40,7 +40,7 @@ def deliverable(
         "CMP 1", "D1", 1, Text("d", "d"), status,
         None if budget is None else D(budget), None if adjusted is None else D(adjusted),
         None if spent is None else D(spent), None if progress is None else D(progress),
-        Unit.CHF, "附件十五",
+        Unit.ONE, "附件十五",
     )  # fmt: skip
 
 
@@ -91,7 +91,7 @@ def test_trust_fund_identity_and_admin_rate() -> None:
     fund = TrustFund(
         "WAUS4", Text("澳大利亚", "Australia"), Text("澳大利亚", "Australia"), "rnd",
         D("444499.01"), D("530386.76"), D("2959.27"), D(0), D(0), D("247881.72"), D("32224.62"),
-        D("697738.70"), Unit.CHF, "附件十四",
+        D("697738.70"), Unit.ONE, "附件十四",
     )  # fmt: skip
     f = fund_figures(fund)
     assert (f.income, f.expenditure, f.closing, f.difference) == (

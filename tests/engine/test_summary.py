@@ -16,7 +16,7 @@ from tests.strategies import BIENNIUM
 
 def fact(
     amount: str,
-    unit: Unit = Unit.KCHF,
+    unit: Unit = Unit.THOUSAND,
     sector: str | None = "a",
     result: str | None = None,
     source: str = "T",
@@ -31,7 +31,7 @@ def test_totals_are_per_source_phase_and_grain() -> None:
         BIENNIUM,
         budget_facts=(
             fact("1.5"),
-            fact("2", Unit.MCHF, sector="b"),
+            fact("2", Unit.MILLION, sector="b"),
             fact("7", result="1.1"),  # a finer grain: not added to the sector-only facts
             fact("3", source="U"),
         ),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from rbm.datapackage.cells import CellContext
 from rbm.datapackage.package import read_package
 from rbm.domain.enums import WorkflowState
 from rbm.domain.framework import IndicatorSector
@@ -33,6 +34,7 @@ OTHER = User("bob", Role.FOCAL_POINT, ("un",))
 VALIDATOR = User("vic", Role.VALIDATOR)
 PLANNER = User("pia", Role.PLANNER)
 PIE, B = "1.1-01.1", "2026-27"
+CONTEXT = CellContext((2026, 2027), "CHF")
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ def test_a_locked_biennium_refuses_every_edit(loaded: sa.Engine) -> None:
 def test_several_fields_change_as_one_version_with_an_entry_each(loaded: sa.Engine) -> None:
     pie = ENTITIES["pie"]
     changes = parse_changes(
-        pie, {"actual_value": "92.5", "assessor_rating": "fully", "actual_period": ""}, (2026, 2027)
+        pie, {"actual_value": "92.5", "assessor_rating": "fully", "actual_period": ""}, CONTEXT
     )
     assert changes == {
         "actual_value": Decimal("92.5"),
@@ -134,13 +136,13 @@ def test_several_fields_change_as_one_version_with_an_entry_each(loaded: sa.Engi
 def test_submitted_values_that_do_not_fit_are_named(loaded: sa.Engine) -> None:
     pie = ENTITIES["pie"]
     with pytest.raises(InvalidValue) as bad:
-        parse_changes(pie, {"actual_value": "1,5"}, (2026, 2027))
+        parse_changes(pie, {"actual_value": "1,5"}, CONTEXT)
     assert (bad.value.field, bad.value.value) == ("actual_value", "1,5")
     with pytest.raises(InvalidValue) as rating:
-        parse_changes(pie, {"assessor_rating": "great"}, (2026, 2027))
+        parse_changes(pie, {"assessor_rating": "great"}, CONTEXT)
     assert rating.value.problem.type == "enum-error"
     with pytest.raises(InvalidValue):
-        parse_changes(pie, {"target_text": ""}, (2026, 2027))  # required
+        parse_changes(pie, {"target_text": ""}, CONTEXT)  # required
 
 
 def test_budget_amounts_are_the_planners_with_their_own_versions(loaded: sa.Engine) -> None:

@@ -36,7 +36,7 @@ def report(wipo: Dataset) -> ReportView:
 
 def _totals(facts: list[BudgetFact]) -> dict[str, Decimal]:
     """The engine's sum per phase, in thousand CHF."""
-    return {str(k[0]): v for k, v in rollup(facts, ("phase",), Unit.KCHF).items()}
+    return {str(k[0]): v for k, v in rollup(facts, ("phase",), Unit.THOUSAND).items()}
 
 
 def test_the_finance_page_groups_the_reports_finance_tables(

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
 from rbm.domain.dataset import Dataset
+from rbm.domain.money import unit_label
 from rbm.domain.text import Lang
 from rbm.engine.finance.transfers import TransferBasis
 from rbm.engine.reconcile.describe import describe, number_text, side_text
@@ -57,7 +58,7 @@ def reconcile(
     if format == OutputFormat.JSON:
         payload = {
             "summary": result.summary(),
-            "findings": [_finding_json(f) for f in result.findings],
+            "findings": [_finding_json(f, dataset.biennium.currency) for f in result.findings],
             "unchecked": list(result.unchecked),
             "transfers": transfers.to_dict(basis),
         }
@@ -88,14 +89,14 @@ def _side_json(side: Side) -> dict[str, Any]:
     }
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
+def _finding_json(finding: Finding, currency: str) -> dict[str, Any]:
     return {
         "check": finding.check,
         "subject": finding.subject,
         "left": _side_json(finding.left),
         "right": _side_json(finding.right),
         "difference": float(finding.difference),
-        "unit": finding.unit,
+        "unit": unit_label(finding.unit, currency),
         "class": finding.klass.value,
         "params": finding.params,
     }
@@ -110,11 +111,12 @@ def _findings_table(
             t(f"reconcile.column.{key}", lang), justify="right" if key == "difference" else "left"
         )
     for f in findings:
+        unit = unit_label(f.unit, dataset.biennium.currency)
         table.add_row(
             t(f"check.{f.check}", lang),
             describe(dataset, f.subject, lang),
-            side_text(f.left, f.unit),
-            side_text(f.right, f.unit),
+            side_text(f.left, unit),
+            side_text(f.right, unit),
             number_text(f.difference),
         )
     return table

@@ -10,6 +10,8 @@ from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
 from rbm.datapackage.cells import format_decimal
+from rbm.domain.enums import Unit
+from rbm.domain.money import unit_label
 from rbm.domain.text import Lang
 from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.summary import summarize
@@ -28,6 +30,7 @@ def summary(
     dataset = stored_dataset(settings, biennium)
     result = summarize(dataset)
     heads = headlines(dataset)
+    currency = dataset.biennium.currency
     if format == OutputFormat.JSON:
         payload: dict[str, Any] = {
             "biennium": dataset.biennium.code,
@@ -41,11 +44,11 @@ def summary(
                     "grain": list(g.grain),
                     "facts": g.facts,
                     "total": format_decimal(g.total),
-                    "unit": g.unit.value,
+                    "unit": unit_label(g.unit, currency),
                 }
                 for g in result.totals
             ],
-            "headlines": _headlines_json(heads),
+            "headlines": _headlines_json(heads, currency),
         }
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
@@ -58,7 +61,7 @@ def summary(
             biennium=b.label.get(lang),
         )
     )
-    out.print(_headlines_table(heads, lang))
+    out.print(_headlines_table(heads, lang, currency))
     counts = Table(title=t("cli.summary.counts", lang))
     counts.add_column(t("cli.summary.entity", lang))
     counts.add_column(t("cli.summary.rows", lang), justify="right")
@@ -81,14 +84,14 @@ def summary(
                 t(f"phase.{g.phase}", lang),
                 grain,
                 str(g.facts),
-                f"{g.total:,.0f} {g.unit.value}",
+                f"{g.total:,.0f} {unit_label(g.unit, currency)}",
             )
         out.print(totals)
 
 
-def _headlines_json(heads: Headlines) -> dict[str, Any]:
+def _headlines_json(heads: Headlines, currency: str) -> dict[str, Any]:
     return {
-        "unit": "kCHF",
+        "unit": unit_label(Unit.THOUSAND, currency),
         "lines": {name: format_decimal(value) for name, value in heads.lines.items()},
         "approved": format_decimal(heads.approved),
         "adjusted": format_decimal(heads.adjusted),
@@ -97,18 +100,20 @@ def _headlines_json(heads: Headlines) -> dict[str, Any]:
     }
 
 
-def _headlines_table(heads: Headlines, lang: Lang) -> Table:
+def _headlines_table(heads: Headlines, lang: Lang, currency: str) -> Table:
+    """The key lines in millions and the budget in thousands of the currency."""
+    millions, thousands = (unit_label(u, currency) for u in (Unit.MILLION, Unit.THOUSAND))
     table = Table(title=t("cli.summary.headlines", lang))
     table.add_column(t("cli.summary.figure", lang))
     table.add_column(t("cli.summary.value", lang), justify="right")
     for name, value in heads.lines.items():
-        table.add_row(t(f"line.{name}", lang), f"{value / 1000:,.1f} MCHF")
+        table.add_row(t(f"line.{name}", lang), f"{value / 1000:,.1f} {millions}")
     for phase, value in (
         ("approved", heads.approved),
         ("adjusted", heads.adjusted),
         ("executed", heads.executed),
     ):
-        table.add_row(t(f"phase.{phase}", lang), f"{value:,.0f} kCHF")
+        table.add_row(t(f"phase.{phase}", lang), f"{value:,.0f} {thousands}")
     if heads.utilization is not None:
         table.add_row(t("measure.utilization", lang), f"{heads.utilization}%")
     return table

@@ -6,9 +6,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from rbm.datapackage.fields import MAX_DECIMALS, MAX_INTEGER_DIGITS, Field
+from rbm.domain.enums import FigureUnit, Unit
+from rbm.domain.money import unit_label
+from rbm.domain.organization import Biennium
 
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?(\d+)(?:\.(\d+))?$")
@@ -25,8 +29,21 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_cell(spec: Field, raw: str, years: tuple[int, ...]) -> object | Problem:
-    """The value of a non-empty cell for `spec`; `years` are the biennium's years."""
+@dataclass(frozen=True)
+class CellContext:
+    """What a cell's value depends on beyond its text: the biennium's years (of a `year`
+    cell) and the package's currency (of a unit cell: `kEUR` in a package in EUR)."""
+
+    years: tuple[int, ...]
+    currency: str
+
+    @classmethod
+    def of(cls, biennium: Biennium) -> CellContext:
+        return cls(biennium.years, biennium.currency)
+
+
+def parse_cell(spec: Field, raw: str, context: CellContext) -> object | Problem:
+    """The value of a non-empty cell for `spec` in a package described by `context`."""
     kind = spec.kind
     if kind in ("integer", "year"):
         if not _INTEGER.match(raw):
@@ -34,6 +51,7 @@ def parse_cell(spec: Field, raw: str, years: tuple[int, ...]) -> object | Proble
         value = int(raw)
         if len(raw.lstrip("-")) > MAX_INTEGER_DIGITS:
             return Problem("out-of-range", {"digits": MAX_INTEGER_DIGITS})
+        years = context.years
         if kind == "year" and value not in years:
             return Problem("year-range", {"first": years[0], "last": years[-1]})
         return _check_minimum(spec, Decimal(value)) or value
@@ -49,7 +67,7 @@ def parse_cell(spec: Field, raw: str, years: tuple[int, ...]) -> object | Proble
         except json.JSONDecodeError:
             return Problem("type-error", {"type": "object"})
         return value if isinstance(value, dict) else Problem("type-error", {"type": "object"})
-    return _parse_string(spec, raw)
+    return _parse_string(spec, raw, context.currency)
 
 
 def _parse_number(spec: Field, raw: str) -> Decimal | Problem:
@@ -80,24 +98,39 @@ def _check_minimum(spec: Field, value: Decimal) -> Problem | None:
     return None
 
 
-def _parse_string(spec: Field, raw: str) -> str | Problem:
+def _parse_string(spec: Field, raw: str, currency: str) -> str | Problem:
     limit = spec.max_length or MAX_STRING
     if len(raw) > limit:
         return Problem("length-error", {"limit": limit})
     if spec.enum is not None:
-        allowed = [member.value for member in spec.enum]
-        if raw not in allowed:
-            return Problem("enum-error", {"allowed": ", ".join(allowed)})
-        return spec.enum(raw)
+        members = enum_cells(spec.enum, currency)
+        if raw not in members:
+            return Problem("enum-error", {"allowed": ", ".join(members)})
+        return members[raw]
     if spec.pattern is not None and not re.match(spec.pattern, raw):
         return Problem("pattern-error", {"pattern": spec.pattern})
     return raw
 
 
-def format_cell(value: object) -> str:
-    """The canonical text of a value, as the writer puts it in a CSV cell."""
+def enum_cells(enum: type[StrEnum], currency: str) -> dict[str, StrEnum]:
+    """A closed vocabulary as cells hold it, text → member; `currency` is the package's."""
+    return {_enum_text(member, currency): member for member in enum}
+
+
+def _enum_text(member: StrEnum, currency: str) -> str:
+    """A member as a cell holds it: a unit is its scale's prefix and the currency (kEUR)."""
+    if isinstance(member, Unit | FigureUnit):
+        return unit_label(member, currency)
+    return member.value
+
+
+def format_cell(value: object, currency: str) -> str:
+    """The canonical text of a value, as the writer puts it in a CSV cell; `currency` is the
+    package's, which unit cells name (kEUR)."""
     if value is None:
         return ""
+    if isinstance(value, StrEnum):
+        return _enum_text(value, currency)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rbm.datapackage.cells import format_decimal
+from rbm.datapackage.cells import enum_cells, format_decimal
 from rbm.datapackage.fields import TABLE_SCHEMA_TYPES, Field
 from rbm.datapackage.resources import RESOURCES, Resource
+from rbm.datapackage.settings import settings_block
 from rbm.domain.organization import Biennium
 from rbm.domain.text import Text
 
@@ -40,15 +41,21 @@ def build_descriptor(
                 "end_year": biennium.end_year,
             },
             "currency": biennium.currency,
+            **settings_block(biennium.settings),
         },
-        "resources": [resource_descriptor(r, chosen) for r in RESOURCES if r.name in chosen],
+        "resources": [
+            resource_descriptor(r, biennium.currency, chosen) for r in RESOURCES if r.name in chosen
+        ],
     }
 
 
-def resource_descriptor(resource: Resource, present: set[str] | None = None) -> dict[str, Any]:
-    """A resource's Table Schema; references to resources not `present` are left out."""
+def resource_descriptor(
+    resource: Resource, currency: str, present: set[str] | None = None
+) -> dict[str, Any]:
+    """A resource's Table Schema in a package in `currency` (its unit cells name it);
+    references to resources not `present` are left out."""
     schema: dict[str, Any] = {
-        "fields": [col for f in resource.fields for col in _field_descriptors(f)],
+        "fields": [col for f in resource.fields for col in _field_descriptors(f, currency)],
         "missingValues": [""],
     }
     if resource.primary_key:
@@ -85,7 +92,7 @@ def _expand(resource: Resource, names: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-def _field_descriptors(spec: Field) -> list[dict[str, Any]]:
+def _field_descriptors(spec: Field, currency: str) -> list[dict[str, Any]]:
     out = []
     for i, column in enumerate(spec.columns):
         required = spec.required if i == 0 else spec.en_is_required
@@ -93,7 +100,7 @@ def _field_descriptors(spec: Field) -> list[dict[str, Any]]:
         if required:
             constraints["required"] = True
         if spec.enum is not None:
-            constraints["enum"] = [m.value for m in spec.enum]
+            constraints["enum"] = list(enum_cells(spec.enum, currency))
         if spec.pattern is not None:
             constraints["pattern"] = spec.pattern
         if spec.minimum is not None:

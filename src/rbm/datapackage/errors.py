@@ -3,7 +3,8 @@
 Error types (ids; titles and texts are in the message catalogues, zh and en):
 
     package errors   missing-descriptor, invalid-descriptor, unknown-resource,
-                     missing-resource, schema-mismatch, empty-package
+                     missing-resource, schema-mismatch, empty-package,
+                     invalid-setting, invalid-spec
     file errors      missing-file, encoding-error, bom, csv-format,
                      missing-column, extra-column, duplicate-column
     row errors       row-length, duplicate-key, foreign-key
@@ -29,6 +30,8 @@ ERROR_TYPES: tuple[str, ...] = (
     "missing-resource",
     "schema-mismatch",
     "empty-package",
+    "invalid-setting",
+    "invalid-spec",
     "missing-file",
     "encoding-error",
     "bom",

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rbm.datapackage.cells import CellContext
 from rbm.datapackage.descriptor import DESCRIPTOR
 from rbm.datapackage.errors import DataError, Report
 from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Resource
 from rbm.datapackage.rules import check_rules
+from rbm.datapackage.settings import SettingsReader
 from rbm.datapackage.table import Table, read_table
 from rbm.domain.dataset import Dataset
 from rbm.domain.organization import Biennium
 from rbm.domain.text import Text
+from rbm.report.spec.load import read_spec
 
 Progress = Callable[[str], None]
 
@@ -32,14 +35,15 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
     """Validate the package at `path` (a folder or its datapackage.json) and read it."""
     folder = path.parent if path.name == DESCRIPTOR else path
     errors: list[DataError] = []
-    descriptor = _read_descriptor(folder, errors)
-    if descriptor is None:
+    read = _read_descriptor(folder, errors)
+    if read is None:
         return Validated(Report(tuple(errors)), None)
-    biennium = _biennium(descriptor, errors)
+    descriptor, document = read
+    biennium = _biennium(descriptor, document, errors)
     paths = _resource_paths(descriptor, errors)
     if biennium is None or paths is None:
         return Validated(Report(tuple(errors)), None)
-    years = biennium.years
+    context = CellContext.of(biennium)
     tables: dict[str, Table] = {}
     for resource in RESOURCES:
         if resource.name not in paths:
@@ -47,7 +51,7 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
         if progress:
             progress(resource.name)
         tables[resource.name] = read_table(
-            resource, folder / paths[resource.name], paths[resource.name], years
+            resource, folder / paths[resource.name], paths[resource.name], context
         )
     for table in tables.values():
         errors.extend(table.errors)
@@ -56,9 +60,13 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
     stats = {name: len(t.rows) for name, t in tables.items()}
     if not any(stats.values()):
         errors.append(DataError("empty-package", DESCRIPTOR))
+    source_ids = [str(row["id"]) for row in tables["sources"].rows] if "sources" in tables else []
+    spec, spec_errors = read_spec(folder, source_ids)
+    errors.extend(spec_errors)
     dataset = Dataset.build(
         biennium,
         {name: tuple(BY_NAME[name].model(**row) for row in t.rows) for name, t in tables.items()},
+        spec,
     )
     lines = {name: t.lines for name, t in tables.items()}
     files = {name: t.file for name, t in tables.items()}
@@ -67,13 +75,15 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
     return Validated(report, dataset if report.valid else None)
 
 
-def _read_descriptor(folder: Path, errors: list[DataError]) -> dict[str, Any] | None:
+def _read_descriptor(folder: Path, errors: list[DataError]) -> tuple[dict[str, Any], str] | None:
+    """The descriptor as an object, and its text (for the lines of errors)."""
     target = folder / DESCRIPTOR
     if not target.is_file():
         errors.append(DataError("missing-descriptor", str(target)))
         return None
     try:
-        descriptor = json.loads(target.read_bytes().decode("utf-8"))
+        document = target.read_bytes().decode("utf-8")
+        descriptor = json.loads(document)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         errors.append(
             DataError("invalid-descriptor", DESCRIPTOR, None, None, None, {"detail": exc})
@@ -86,10 +96,12 @@ def _read_descriptor(folder: Path, errors: list[DataError]) -> dict[str, Any] | 
             )
         )
         return None
-    return descriptor
+    return descriptor, document
 
 
-def _biennium(descriptor: dict[str, Any], errors: list[DataError]) -> Biennium | None:
+def _biennium(
+    descriptor: dict[str, Any], document: str, errors: list[DataError]
+) -> Biennium | None:
     def fail(column: str, value: object) -> None:
         errors.append(
             DataError(
@@ -117,9 +129,11 @@ def _biennium(descriptor: dict[str, Any], errors: list[DataError]) -> Biennium |
     if not isinstance(start, int) or not isinstance(end, int) or not 1900 < start <= end < 2200:
         fail("rbm.biennium.start_year", [start, end])
         return None
-    currency = rbm.get("currency", "CHF")
-    if not isinstance(currency, str) or len(currency) != 3:
-        fail("rbm.currency", currency)
+    reader = SettingsReader(rbm, document, DESCRIPTOR)
+    currency = reader.currency()
+    settings = reader.settings()
+    errors.extend(reader.errors)
+    if currency is None:
         return None
     return Biennium(
         code=bien["code"],
@@ -129,6 +143,7 @@ def _biennium(descriptor: dict[str, Any], errors: list[DataError]) -> Biennium |
         start_year=start,
         end_year=end,
         currency=currency,
+        settings=settings,
     )
 
 

@@ -89,8 +89,14 @@ def _amount(name: str = "amount", required: bool = True, minimum: Decimal | None
     return Field(name, "number", required=required, minimum=minimum)
 
 
+_UNIT = (
+    "a money unit is the package's currency (`rbm.currency`) after a scale prefix: none "
+    "(units), `k` (thousands) or `M` (millions), as the source prints the amount"
+)
+
+
 def _unit() -> Field:
-    return Field("unit", enum=e.Unit, description="CHF, kCHF (千瑞郎) or MCHF (百万瑞郎)")
+    return Field("unit", enum=e.Unit, description=_UNIT)
 
 
 RESOURCES: tuple[Resource, ...] = (
@@ -453,7 +459,7 @@ RESOURCES: tuple[Resource, ...] = (
             Field("item", required=False, description="line, category, grade or measure code"),
             Field("excludes", required=False, description="sector codes left out, ;-separated"),
             Field("value", "number"),
-            Field("unit", enum=e.FigureUnit),
+            Field("unit", enum=e.FigureUnit, description=_UNIT),
             Field("note", required=False),
             _source(),
         ),

@@ -54,7 +54,7 @@ def _transfers_balance(dataset: Dataset, files: Files) -> Iterable[DataError]:
     if not dataset.transfers:
         return
     net = sum(
-        (convert(t.transfers_in - t.transfers_out, t.unit, Unit.CHF) for t in dataset.transfers),
+        (convert(t.transfers_in - t.transfers_out, t.unit, Unit.ONE) for t in dataset.transfers),
         Decimal(0),
     )
     if net != 0:

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from rbm.datapackage.cells import Problem, parse_cell
+from rbm.datapackage.cells import CellContext, Problem, parse_cell
 from rbm.datapackage.errors import DataError
 from rbm.datapackage.resources import Resource
 from rbm.domain.text import Text
@@ -30,14 +30,14 @@ class Table:
     errors: list[DataError] = field(default_factory=list)
 
 
-def read_table(resource: Resource, path: Path, file: str, years: tuple[int, ...]) -> Table:
+def read_table(resource: Resource, path: Path, file: str, context: CellContext) -> Table:
     """Parse `path` against `resource`; `file` is the name errors show."""
     table = Table(resource, file)
     raw_rows = (
         _yaml_rows(path, table) if path.suffix in (".yaml", ".yml") else _csv_rows(path, table)
     )
     for line, cells in raw_rows:
-        values = _typed_row(resource, cells, line, table, years)
+        values = _typed_row(resource, cells, line, table, context)
         if values is not None:
             table.rows.append(values)
             table.lines.append(line)
@@ -170,7 +170,7 @@ def _check_header(table: Table, header: list[str], line: int) -> bool:
 
 
 def _typed_row(
-    resource: Resource, cells: dict[str, str], line: int, table: Table, years: tuple[int, ...]
+    resource: Resource, cells: dict[str, str], line: int, table: Table, context: CellContext
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
@@ -185,7 +185,7 @@ def _typed_row(
                     ok = False
                 parsed.append(None)
                 continue
-            value = parse_cell(spec, raw, years)
+            value = parse_cell(spec, raw, context)
             if isinstance(value, Problem):
                 table.errors.append(
                     DataError(value.type, table.file, line, column, raw, value.params)

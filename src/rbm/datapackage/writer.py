@@ -6,11 +6,14 @@ import csv
 from dataclasses import fields
 from pathlib import Path
 
+import yaml
+
 from rbm.datapackage.cells import format_cell
 from rbm.datapackage.descriptor import build_descriptor, write_descriptor
 from rbm.datapackage.resources import RESOURCES, Resource
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Text
+from rbm.report.spec.load import SPEC_FILE
 
 
 def write_package(dataset: Dataset, folder: Path) -> list[Path]:
@@ -23,19 +26,30 @@ def write_package(dataset: Dataset, folder: Path) -> list[Path]:
         with target.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(resource.columns)
-            writer.writerows(record_cells(resource, r) for r in dataset.records(resource.name))
+            writer.writerows(
+                record_cells(resource, r, dataset.biennium.currency)
+                for r in dataset.records(resource.name)
+            )
         written.append(target)
     write_descriptor(build_descriptor(dataset.biennium), folder)
+    if dataset.report_spec is not None:
+        spec = folder / SPEC_FILE
+        spec.write_text(
+            yaml.safe_dump(dict(dataset.report_spec), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        written.append(spec)
     return [folder / "datapackage.json", *written]
 
 
-def record_cells(resource: Resource, record: object) -> list[str]:
-    """A domain object as the cells of its resource's columns."""
-    return [format_cell(v) for v in record_values(resource, record).values()]
+def record_cells(resource: Resource, record: object, currency: str) -> list[str]:
+    """A domain object as the cells of its resource's columns; units name `currency`."""
+    return [format_cell(v, currency) for v in record_values(resource, record).values()]
 
 
 def record_values(resource: Resource, record: object) -> dict[str, object]:
-    """A domain object as column → value, text fields split into their two languages."""
+    """A domain object as column → value, text fields split into their two languages (a
+    unit is its scale, as the store keeps it)."""
     out: dict[str, object] = {}
     names = {f.name for f in fields(resource.model)}
     for spec in resource.fields:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from rbm.domain.finance import (
     BudgetFact,
@@ -76,6 +77,7 @@ class Dataset:
     project_risks: tuple[ProjectRisk, ...] = ()
     trust_funds: tuple[TrustFund, ...] = ()
     trust_fund_results: tuple[TrustFundResult, ...] = ()
+    report_spec: Mapping[str, Any] | None = None  # the package's report layout, when it has one
 
     def records(self, resource: str) -> tuple[object, ...]:
         """The objects of one resource, by its name."""
@@ -89,14 +91,19 @@ class Dataset:
         return replace(self, **records)  # type: ignore[arg-type]
 
     @classmethod
-    def build(cls, biennium: Biennium, records: Mapping[str, tuple[object, ...]]) -> Dataset:
+    def build(
+        cls,
+        biennium: Biennium,
+        records: Mapping[str, tuple[object, ...]],
+        report_spec: Mapping[str, Any] | None = None,
+    ) -> Dataset:
         """A dataset from resource name → records, as the reader and the store produce them."""
         unknown = set(records) - set(resource_names())
         if unknown:
             raise KeyError(f"not resources: {sorted(unknown)}")
-        return cls(biennium, **records)  # type: ignore[arg-type]
+        return cls(biennium, **records, report_spec=report_spec)  # type: ignore[arg-type]
 
 
 def resource_names() -> tuple[str, ...]:
     """Dataset fields that hold resources, in dependency order."""
-    return tuple(f.name for f in fields(Dataset) if f.name != "biennium")
+    return tuple(f.name for f in fields(Dataset) if f.name not in ("biennium", "report_spec"))

@@ -37,21 +37,32 @@ class PostPhase(StrEnum):
 
 
 class Unit(StrEnum):
-    """Units of an amount as the source prints it; the engine normalizes."""
+    """The scale of an amount as the source prints it, in the package's currency: units,
+    thousands or millions. A package's unit cells say `EUR`, `kEUR` or `MEUR` (its currency
+    after the scale's prefix); the store keeps the scale alone. The engine normalizes."""
 
-    CHF = "CHF"
-    KCHF = "kCHF"  # 千瑞郎
-    MCHF = "MCHF"  # 百万瑞郎
+    ONE = "1"
+    THOUSAND = "k"
+    MILLION = "M"
+    # aliases kept until src/rbm/report moves to the scale names
+    CHF = "1"
+    KCHF = "k"
+    MCHF = "M"
 
 
 class FigureUnit(StrEnum):
-    """Units of a published figure kept for reconciliation."""
+    """Units of a published figure kept for reconciliation: a scale of the currency (as
+    `Unit`), a percentage or a count."""
 
-    CHF = "CHF"
-    KCHF = "kCHF"
-    MCHF = "MCHF"
+    ONE = "1"
+    THOUSAND = "k"
+    MILLION = "M"
     PERCENT = "percent"
     COUNT = "count"
+    # aliases kept until src/rbm/report moves to the scale names
+    CHF = "1"
+    KCHF = "k"
+    MCHF = "M"
 
 
 class Rating(StrEnum):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rbm.domain.enums import SourceKind
+from rbm.domain.settings import Settings
 from rbm.domain.text import Text
 
 
@@ -12,13 +13,24 @@ from rbm.domain.text import Text
 class Biennium:
     """One reporting period of one organization; a data package describes exactly one."""
 
-    code: str  # e.g. "2024-25"
-    organization: str  # e.g. "wipo"
+    code: str  # e.g. "2026-27"
+    organization: str
     organization_name: Text
     label: Text
     start_year: int
     end_year: int
-    currency: str = "CHF"
+    currency: str
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def currency_label(self) -> Text:
+        """The currency as units print it (e.g. "thousand EUR")."""
+        return self.settings.currency_name or Text(self.currency, self.currency)
+
+    @property
+    def period(self) -> Text:
+        """The period as titles print it."""
+        return self.settings.period or self.label
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -27,7 +39,7 @@ class Biennium:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A place in the source document that curated facts cite (e.g. 表5, 附件一)."""
+    """A place in the source document that curated facts cite (a table, a figure, an annex...)."""
 
     id: str
     kind: SourceKind

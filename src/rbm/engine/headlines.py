@@ -25,7 +25,7 @@ HEADLINE_LINES = (
 
 @dataclass(frozen=True)
 class Headlines:
-    lines: dict[str, Decimal]  # key financial lines, actual, kCHF
+    lines: dict[str, Decimal]  # key financial lines, actual, in thousands of the currency
     approved: Decimal
     adjusted: Decimal
     executed: Decimal
@@ -35,11 +35,12 @@ class Headlines:
 def key_lines(
     dataset: Dataset, phase: FinancialPhase = FinancialPhase.ACTUAL
 ) -> dict[str, Decimal]:
-    """The organization's stored lines (kCHF) and every line the identities derive from them."""
+    """The organization's stored lines (in thousands of the currency) and every line the
+    identities derive from them."""
     lines: dict[str, Decimal] = {}
     for fact in dataset.key_financials:
         if fact.union is None and fact.phase == phase and fact.year is None:
-            lines.setdefault(fact.line, convert(fact.amount, fact.unit, Unit.KCHF))
+            lines.setdefault(fact.line, convert(fact.amount, fact.unit, Unit.THOUSAND))
     changed = True
     while changed:
         changed = False

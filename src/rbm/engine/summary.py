@@ -45,7 +45,7 @@ class Summary:
     totals: tuple[GrainTotal, ...]
 
 
-def summarize(dataset: Dataset, unit: Unit = Unit.KCHF) -> Summary:
+def summarize(dataset: Dataset, unit: Unit = Unit.THOUSAND) -> Summary:
     """Row counts of every resource, and per source, phase and grain the sum of its amounts."""
     totals = [
         *_grain_totals("budget_facts", dataset.budget_facts, unit),

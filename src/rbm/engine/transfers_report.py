@@ -24,7 +24,7 @@ from rbm.engine.finance.transfers import (
 @dataclass(frozen=True)
 class TransferReport:
     lines: tuple[TransferLine, ...]
-    approved: dict[str, Decimal]  # each sector's P&B (its biennial allotment), kCHF
+    approved: dict[str, Decimal]  # each sector's P&B (its biennial allotment), in thousands
     limits: dict[str, Decimal]
     breaches: dict[TransferBasis, tuple[Breach, ...]]
 
@@ -56,9 +56,10 @@ class TransferReport:
 
 
 def by_sector(dataset: Dataset, phase: BudgetPhase = BudgetPhase.APPROVED) -> dict[str, Decimal]:
-    """Each sector's budget or expenditure (kCHF) in `phase`, from one source: the first that
-    splits it by result, else the first that gives it whole. Facts by year, cost category or
-    funding are other breakdowns of the same amounts and are left aside."""
+    """Each sector's budget or expenditure (in thousands of the currency) in `phase`, from one
+    source: the first that splits it by result, else the first that gives it whole. Facts by
+    year, cost category or funding are other breakdowns of the same amounts and are left
+    aside."""
     by_sector: dict[str, dict[str, list[BudgetFact]]] = defaultdict(lambda: defaultdict(list))
     for fact in dataset.budget_facts:
         if (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
 from rbm.datapackage.errors import DataError, Report
 from rbm.datapackage.resources import RESOURCES
+from rbm.datapackage.settings import settings_block
 from rbm.datapackage.writer import record_values
 from rbm.domain.dataset import Dataset
 from rbm.store.tables import BIENNIUM, POSITION, TABLES, bienniums
@@ -47,6 +49,10 @@ def load_dataset(
                 end_year=b.end_year,
                 currency=b.currency,
                 loaded_from=loaded_from,
+                settings=json.dumps(settings_block(b.settings), ensure_ascii=False),
+                report_spec=None
+                if dataset.report_spec is None
+                else json.dumps(dataset.report_spec, ensure_ascii=False),
             )
         )
         for resource in RESOURCES:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
 
 from rbm.datapackage.resources import RESOURCES, Resource
+from rbm.datapackage.settings import read_settings
 from rbm.domain.dataset import Dataset
 from rbm.domain.organization import Biennium
 from rbm.domain.text import Text
@@ -28,6 +30,7 @@ def _biennium(row: sa.RowMapping) -> Biennium:
         start_year=row["start_year"],
         end_year=row["end_year"],
         currency=row["currency"],
+        settings=read_settings(json.loads(row["settings"] or "{}"), "store"),
     )
 
 
@@ -42,7 +45,8 @@ def read_dataset(engine: sa.Engine, code: str | None = None) -> Dataset | None:
             return None
         biennium = _biennium(row)
         records = {r.name: tuple(_records(connection, r, biennium.code)) for r in RESOURCES}
-    return Dataset.build(biennium, records)
+    spec = row["report_spec"]
+    return Dataset.build(biennium, records, None if spec is None else json.loads(spec))
 
 
 def _records(connection: sa.Connection, resource: Resource, code: str) -> list[object]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from rbm.datapackage.cells import Problem, parse_cell
+from rbm.datapackage.cells import CellContext, Problem, parse_cell
 from rbm.datapackage.fields import Field
 from rbm.datapackage.resources import RESOURCES
 from rbm.domain.workflow import Action
@@ -146,7 +146,7 @@ class InvalidValue(Exception):
 
 
 def parse_changes(
-    entity: Entity, raw: Mapping[str, str], years: tuple[int, ...]
+    entity: Entity, raw: Mapping[str, str], context: CellContext
 ) -> dict[str, object]:
     """Typed values for the submitted text of each field; "" clears an optional field."""
     values: dict[str, object] = {}
@@ -163,7 +163,7 @@ def parse_changes(
         if spec.kind == "text":
             values[column] = text
             continue
-        parsed = parse_cell(spec, text, years)
+        parsed = parse_cell(spec, text, context)
         if isinstance(parsed, Problem):
             raise InvalidValue(column, text, parsed)
         values[column] = parsed

@@ -32,6 +32,8 @@ bienniums = sa.Table(
     sa.Column("end_year", sa.Integer, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("loaded_from", sa.Text, nullable=False),
+    sa.Column("settings", sa.Text, nullable=True),  # the package's settings, as JSON
+    sa.Column("report_spec", sa.Text, nullable=True),  # its report specification, as JSON
 )
 
 ROW_ID = "row_id"

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from rbm.datapackage.cells import CellContext
 from rbm.domain.workflow import Action, User
 from rbm.store.records import ENTITIES, Entity, InvalidValue, parse_changes
 from rbm.store.workflow import (
@@ -82,9 +83,7 @@ def apply_edit(
     dataset = state.snapshot().dataset
     biennium = dataset.biennium
     try:
-        changes = parse_changes(
-            entity, raw, tuple(range(biennium.start_year, biennium.end_year + 1))
-        )
+        changes = parse_changes(entity, raw, CellContext.of(biennium))
     except InvalidValue as bad:
         details = {
             "field": bad.field,

@@ -84,6 +84,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "switch_href": _with_lang(request, other),
         "other_label": t("report.html.lang_name", other),
         "site_lock": context.get("lock") if "lock" in context else _lock(request),
+        "currency": _currency(request, lang),
         **context,
     }
     found = web_environment(lang).get_template(template)
@@ -121,6 +122,14 @@ def _render(
             return template.render(variables)
         snap.pages.put(key, html)
     return html.replace(CSRF_MARK, variables["csrf"])
+
+
+def _currency(request: Request, lang: Lang) -> str:
+    """The currency as units print it, for the pages' unit lines."""
+    snap = getattr(request.state, "snapshot", None)
+    if not isinstance(snap, Snapshot) or snap.dataset is None:
+        return ""
+    return snap.dataset.biennium.currency_label.get(lang)
 
 
 def _lock(request: Request) -> Lock | None:

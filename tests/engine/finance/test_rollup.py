@@ -32,13 +32,22 @@ facts_strategy = st.lists(
 def test_rollup_by_sector_in_thousands() -> None:
     facts = [
         BudgetFact(
-            BudgetPhase.EXECUTED, None, "pt", "2.1", None, None, None, D(1950), Unit.KCHF, "表4"
+            BudgetPhase.EXECUTED, None, "pt", "2.1", None, None, None, D(1950), Unit.THOUSAND, "表4"
         ),
         BudgetFact(
-            BudgetPhase.EXECUTED, None, "pt", "2.2", None, None, None, D("3.63"), Unit.MCHF, "表4"
+            BudgetPhase.EXECUTED,
+            None,
+            "pt",
+            "2.2",
+            None,
+            None,
+            None,
+            D("3.63"),
+            Unit.MILLION,
+            "表4",
         ),
         BudgetFact(
-            BudgetPhase.EXECUTED, None, "bd", "2.1", None, None, None, D(3842000), Unit.CHF, "表4"
+            BudgetPhase.EXECUTED, None, "bd", "2.1", None, None, None, D(3842000), Unit.ONE, "表4"
         ),
     ]
     assert rollup(facts, ("sector",)) == {("pt",): D("5580.00"), ("bd",): D(3842)}

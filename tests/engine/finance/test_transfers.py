@@ -17,7 +17,7 @@ APPROVED = {
 }  # total 857,300
 
 
-def transfer(sector: str, t_in: str, t_out: str, unit: Unit = Unit.KCHF) -> Transfer:
+def transfer(sector: str, t_in: str, t_out: str, unit: Unit = Unit.THOUSAND) -> Transfer:
     return Transfer(sector, D(t_in), D(t_out), unit, "附件一")
 
 
@@ -31,7 +31,7 @@ def test_lines_and_percentages() -> None:
 
 
 def test_units_are_converted() -> None:
-    (line,) = transfer_lines([transfer("ip", "4171000", "385000", Unit.CHF)], APPROVED)
+    (line,) = transfer_lines([transfer("ip", "4171000", "385000", Unit.ONE)], APPROVED)
     assert line.net == D("3786")
 
 
@@ -50,7 +50,8 @@ def test_transfers_net_to_zero_across_sectors(amounts: list[int]) -> None:
     """Money moved out of one sector goes into the next: the nets cancel out."""
     sectors = [f"s{i}" for i in range(len(amounts))]
     transfers = [
-        Transfer(s, D(amounts[i - 1]), D(amounts[i]), Unit.KCHF, "x") for i, s in enumerate(sectors)
+        Transfer(s, D(amounts[i - 1]), D(amounts[i]), Unit.THOUSAND, "x")
+        for i, s in enumerate(sectors)
     ]
     lines = transfer_lines(transfers, {s: D(1000) for s in sectors})
     assert sum((line.net for line in lines), D(0)) == 0
@@ -59,8 +60,8 @@ def test_transfers_net_to_zero_across_sectors(amounts: list[int]) -> None:
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10**6))
 def test_more_transfer_never_removes_a_breach(base: int, extra: int) -> None:
     approved = {"a": D(100000), "b": D(100000)}
-    small = transfer_lines([Transfer("a", D(base), D(0), Unit.KCHF, "x")], approved)
-    large = transfer_lines([Transfer("a", D(base + extra), D(0), Unit.KCHF, "x")], approved)
+    small = transfer_lines([Transfer("a", D(base), D(0), Unit.THOUSAND, "x")], approved)
+    large = transfer_lines([Transfer("a", D(base + extra), D(0), Unit.THOUSAND, "x")], approved)
     for basis in TransferBasis:
         if fr34_breaches(small, approved, basis):
             assert fr34_breaches(large, approved, basis)

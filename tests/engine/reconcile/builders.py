@@ -30,7 +30,16 @@ def fact(
     cost_category: str | None = None,
 ) -> BudgetFact:
     return BudgetFact(
-        phase, None, sector, result, cost_category, None, None, Decimal(amount), Unit.KCHF, source
+        phase,
+        None,
+        sector,
+        result,
+        cost_category,
+        None,
+        None,
+        Decimal(amount),
+        Unit.THOUSAND,
+        source,
     )
 
 
@@ -42,7 +51,7 @@ def figure(
     phase: str | None = "executed",
     sector: str | None = None,
     result: str | None = None,
-    unit: FigureUnit = FigureUnit.KCHF,
+    unit: FigureUnit = FigureUnit.THOUSAND,
     excludes: str | None = None,
     note: str | None = None,
 ) -> PublishedFigure:

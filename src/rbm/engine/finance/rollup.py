@@ -16,7 +16,7 @@ Key = tuple[object, ...]
 
 
 def rollup(
-    facts: Iterable[BudgetFact], by: tuple[str, ...], unit: Unit = Unit.KCHF
+    facts: Iterable[BudgetFact], by: tuple[str, ...], unit: Unit = Unit.THOUSAND
 ) -> dict[Key, Decimal]:
     """The sum of `facts` (in `unit`) for each combination of the `by` dimensions' values.
 

@@ -51,7 +51,7 @@ class Fr34Rule:
 
 
 def transfer_lines(
-    transfers: Sequence[Transfer], approved: Mapping[str, Decimal], unit: Unit = Unit.KCHF
+    transfers: Sequence[Transfer], approved: Mapping[str, Decimal], unit: Unit = Unit.THOUSAND
 ) -> list[TransferLine]:
     """In, out and net per sector, with net as a percentage of the sector's and the total P&B."""
     total = sum(approved.values(), Decimal(0))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import Unit
+from rbm.domain.enums import FigureUnit, Unit
 from rbm.domain.money import convert
 from rbm.engine.finance.identities import IDENTITIES, evaluate
 from rbm.engine.reconcile.facts import Figure, facts
@@ -50,18 +50,18 @@ def transfers(
     for t in dataset.transfers:
         rows[t.sector] = (
             Side(
-                convert(t.transfers_in, t.unit, Unit.KCHF),
+                convert(t.transfers_in, t.unit, Unit.THOUSAND),
                 t.source,
                 "facts",
                 f"in {t.sector}",
-                convert(half_unit(t.transfers_in), t.unit, Unit.KCHF),
+                convert(half_unit(t.transfers_in), t.unit, Unit.THOUSAND),
             ),
             Side(
-                convert(t.transfers_out, t.unit, Unit.KCHF),
+                convert(t.transfers_out, t.unit, Unit.THOUSAND),
                 t.source,
                 "facts",
                 f"out {t.sector}",
-                convert(half_unit(t.transfers_out), t.unit, Unit.KCHF),
+                convert(half_unit(t.transfers_out), t.unit, Unit.THOUSAND),
             ),
         )
     if not rows:
@@ -168,7 +168,7 @@ def identities(
                     subject("key_financial", key[2], dims),
                     total,
                     right,
-                    "kCHF",
+                    FigureUnit.THOUSAND,
                     classify(total, right, settings.tolerance),
                 ),
                 total_fig,
@@ -225,6 +225,6 @@ def demand_by_year(dataset: Dataset, settings: Settings) -> Iterator[Finding]:
             subject("demand", "actual", {"union": v.union, "item": v.measure}),
             left,
             right,
-            "count",
+            FigureUnit.COUNT,
             classify(left, right, settings.tolerance),
         )

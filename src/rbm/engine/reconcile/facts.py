@@ -15,7 +15,8 @@ from rbm.domain.money import convert
 from rbm.engine.reconcile.findings import half_unit
 
 DIMS: tuple[str, ...] = ("year", "sector", "result", "cost_category", "union", "item")
-MONEY = "kCHF"
+MONEY = FigureUnit.THOUSAND  # the common unit of amounts: thousands of the currency
+COUNT = FigureUnit.COUNT
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,9 @@ class Fact:
     measure: str
     phase: str | None
     dims: Mapping[str, object]
-    amount: Decimal  # in kCHF for money
+    amount: Decimal  # in thousands of the currency for money
     half: Decimal
-    unit: str
+    unit: FigureUnit
     source: str
     index: int  # its row in the resource, to name the parts of a sum
 
@@ -39,7 +40,7 @@ class Figure:
     figure: PublishedFigure
     amount: Decimal
     half: Decimal
-    unit: str
+    unit: FigureUnit
 
     @property
     def dims(self) -> dict[str, object]:
@@ -52,7 +53,7 @@ class Figure:
 
 
 def _money(amount: Decimal, unit: Unit) -> tuple[Decimal, Decimal]:
-    return convert(amount, unit, Unit.KCHF), convert(half_unit(amount), unit, Unit.KCHF)
+    return convert(amount, unit, Unit.THOUSAND), convert(half_unit(amount), unit, Unit.THOUSAND)
 
 
 def _slug(text: str) -> str:
@@ -96,12 +97,12 @@ def facts(dataset: Dataset) -> list[Fact]:
     for i, v in enumerate(dataset.demand_volumes):
         dims = _dims(year=v.year, union=v.union, item=v.measure)
         out.append(
-            Fact("demand", v.phase.value, dims, v.value, half_unit(v.value), "count", v.source, i)
+            Fact("demand", v.phase.value, dims, v.value, half_unit(v.value), COUNT, v.source, i)
         )
     for i, p in enumerate(dataset.posts):
         dims = _dims(sector=p.sector, item=p.grade)
         out.append(
-            Fact("posts", p.phase.value, dims, p.count, half_unit(p.count), "count", p.source, i)
+            Fact("posts", p.phase.value, dims, p.count, half_unit(p.count), COUNT, p.source, i)
         )
     return out
 
@@ -116,15 +117,15 @@ NON_ADDITIVE: dict[str, frozenset[str]] = {
 
 def figure(published: PublishedFigure) -> Figure:
     unit = published.unit
-    if unit in (FigureUnit.CHF, FigureUnit.KCHF, FigureUnit.MCHF):
+    if unit in (FigureUnit.ONE, FigureUnit.THOUSAND, FigureUnit.MILLION):
         money = Unit(unit.value)
         return Figure(
             published,
-            convert(published.value, money, Unit.KCHF),
-            convert(half_unit(published.value), money, Unit.KCHF),
+            convert(published.value, money, Unit.THOUSAND),
+            convert(half_unit(published.value), money, Unit.THOUSAND),
             MONEY,
         )
-    return Figure(published, published.value, half_unit(published.value), unit.value)
+    return Figure(published, published.value, half_unit(published.value), unit)
 
 
 def figures(dataset: Dataset) -> list[Figure]:

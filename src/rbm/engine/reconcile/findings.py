@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from rbm.domain.enums import FigureUnit
+
 
 class FindingClass(StrEnum):
     EXACT = "exact"
@@ -32,7 +34,7 @@ class Finding:
     subject: dict[str, str]
     left: Side
     right: Side
-    unit: str
+    unit: FigureUnit  # of both sides; money is in thousands of the dataset's currency
     klass: FindingClass
     note: str | None = None
     params: dict[str, str] = field(default_factory=dict)

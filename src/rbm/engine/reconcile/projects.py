@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import Unit
+from rbm.domain.enums import FigureUnit, Unit
 from rbm.domain.money import convert
 from rbm.engine.finance.ratios import percent_range
 from rbm.engine.projects import ProjectFigures, fund_figures, project_figures, total_figures
 from rbm.engine.reconcile.facts import Figure
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side, classify, half_unit
 from rbm.engine.reconcile.settings import Settings
+
+PERCENT = FigureUnit.PERCENT
 
 SUMMARY = {
     "project_budget": "budget",
@@ -30,9 +32,14 @@ def _published(fig: Figure) -> Side:
 
 
 def _finding(
-    check: str, subject: dict[str, str], left: Side, right: Side, unit: str, settings: Settings
+    check: str,
+    subject: dict[str, str],
+    left: Side,
+    right: Side,
+    unit: FigureUnit,
+    settings: Settings,
 ) -> Finding:
-    if unit == "percent":
+    if unit == FigureUnit.PERCENT:
         diff = abs(left.value - right.value)
         klass = FindingClass.EXACT if diff == 0 else FindingClass.DIFFERENCE
         return Finding(check, subject, left, right, unit, klass)
@@ -87,7 +94,7 @@ def _utilization(
     printed = _published(fig)
     computed = Side(line.utilization or Decimal(0), fig.figure.source, "computed", how)
     if printed.value == computed.value:
-        return Finding("project", subject, printed, computed, "percent", FindingClass.EXACT)
+        return Finding("project", subject, printed, computed, PERCENT, FindingClass.EXACT)
     bounds = percent_range(
         line.expenditure, Decimal("0.5") * 2 * projects, line.budget, Decimal("0.5") * projects
     )
@@ -95,7 +102,7 @@ def _utilization(
     if settings.tolerance is not None:
         inside = abs(printed.value - computed.value) <= settings.tolerance
     klass = FindingClass.ROUNDING if inside else FindingClass.DIFFERENCE
-    return Finding("project", subject, printed, computed, "percent", klass)
+    return Finding("project", subject, printed, computed, PERCENT, klass)
 
 
 def deliverables(
@@ -130,7 +137,7 @@ def deliverables(
                 {"measure": p.measure, "item": p.item},
                 _published(fig),
                 computed,
-                p.unit.value,
+                p.unit,
                 settings,
             ),
             fig,
@@ -142,7 +149,7 @@ def cmp_against_annex_6(dataset: Dataset, settings: Settings) -> Iterator[Findin
     if not dataset.capital_projects:
         return
     spent = sum(
-        (convert(p.expenditure_current, p.unit, Unit.KCHF) for p in dataset.capital_projects),
+        (convert(p.expenditure_current, p.unit, Unit.THOUSAND) for p in dataset.capital_projects),
         Decimal(0),
     )
     annex = [
@@ -152,7 +159,7 @@ def cmp_against_annex_6(dataset: Dataset, settings: Settings) -> Iterator[Findin
     ]
     if not annex:
         return
-    total = sum((convert(k.amount, k.unit, Unit.KCHF) for k in annex), Decimal(0))
+    total = sum((convert(k.amount, k.unit, Unit.THOUSAND) for k in annex), Decimal(0))
     left = Side(
         spent,
         "附件十五",
@@ -166,7 +173,7 @@ def cmp_against_annex_6(dataset: Dataset, settings: Settings) -> Iterator[Findin
         {"measure": "expenditure", "item": "reserve_projects"},
         left,
         right,
-        "kCHF",
+        FigureUnit.THOUSAND,
         settings,
     )
 
@@ -178,16 +185,15 @@ def trust_funds(dataset: Dataset, settings: Settings) -> Iterator[Finding]:
         printed = Side(fund.closing_balance, fund.source, "facts", f"{fund.code} closing")
         computed = Side(figures.closing, fund.source, "computed", "opening + income − expenditure")
         klass = FindingClass.EXACT if figures.difference == 0 else FindingClass.DIFFERENCE
-        yield Finding(
-            "trust_fund_balance", {"item": fund.code}, printed, computed, fund.unit.value, klass
-        )
+        unit = FigureUnit(fund.unit.value)
+        yield Finding("trust_fund_balance", {"item": fund.code}, printed, computed, unit, klass)
 
 
 def balances_returned(
     dataset: Dataset, figures: list[Figure], settings: Settings
 ) -> Iterator[tuple[Finding, Figure]]:
-    """A balance returned to the accumulated surplus (CHF, in a project report) against the
-    remaining balance of the project's summary line (thousand CHF)."""
+    """A balance returned to the accumulated surplus (in units of the currency, in a project
+    report) against the remaining balance of the project's summary line (in thousands)."""
     by_id = {p.id: p for p in dataset.capital_projects}
     for fig in figures:
         p = fig.figure
@@ -195,12 +201,12 @@ def balances_returned(
         if p.measure != "project_balance_returned" or project is None:
             continue
         line = project_figures(project)
-        remaining = convert(line.remaining, project.unit, Unit.CHF)
-        half = convert(Decimal("1.5"), project.unit, Unit.CHF)  # three rounded summary figures
+        remaining = convert(line.remaining, project.unit, Unit.ONE)
+        half = convert(Decimal("1.5"), project.unit, Unit.ONE)  # three rounded summary figures
         computed = Side(remaining, p.source, "computed", "summary: budget − expenditure", half)
         printed = Side(p.value, p.source, "published", p.id, half_unit(p.value))
         subject = {"measure": p.measure, "item": project.id}
-        yield _finding("project_balance", subject, printed, computed, "CHF", settings), fig
+        yield _finding("project_balance", subject, printed, computed, FigureUnit.ONE, settings), fig
 
 
 def utilization_bases(dataset: Dataset, figures: list[Figure]) -> Iterator[tuple[Finding, Figure]]:
@@ -218,7 +224,7 @@ def utilization_bases(dataset: Dataset, figures: list[Figure]) -> Iterator[tuple
         left, right = _published(summary), _published(fig)
         klass = FindingClass.EXACT if left.value == right.value else FindingClass.DIFFERENCE
         subject = {"measure": "project_utilization", "item": item or ""}
-        yield Finding("project_utilization_basis", subject, left, right, "percent", klass), fig
+        yield Finding("project_utilization_basis", subject, left, right, PERCENT, klass), fig
 
 
 FUND_COLUMNS = (
@@ -257,8 +263,6 @@ def fund_totals(
         computed = Side(value, p.source, "computed", how)
         subject = {"measure": p.measure, "item": item}
         yield (
-            _finding(
-                "trust_fund_total", subject, _published(fig), computed, p.unit.value, settings
-            ),
+            _finding("trust_fund_total", subject, _published(fig), computed, p.unit, settings),
             fig,
         )

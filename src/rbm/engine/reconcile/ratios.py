@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
+from rbm.domain.enums import FigureUnit
 from rbm.engine.finance.ratios import percent, percent_range
 from rbm.engine.reconcile.facts import Figure
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
@@ -59,7 +60,7 @@ def _percent_finding(
         subject(p.measure, p.phase, fig.dims),
         printed,
         computed,
-        "percent",
+        FigureUnit.PERCENT,
         klass,
         params=params or {},
     )
@@ -116,7 +117,7 @@ def utilization_basis(
                 {"source": source},
                 left,
                 right,
-                "count",
+                FigureUnit.COUNT,
                 FindingClass.DIFFERENCE,
                 params={"total": str(tally["approved_total"])},
             )

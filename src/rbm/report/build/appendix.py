@@ -8,10 +8,10 @@ from decimal import Decimal
 from rbm.domain.enums import Rating
 from rbm.i18n import text
 from rbm.report.build.context import Context
-from rbm.report.model import ChartView, Column, Row, Section, TableView
+from rbm.report.model import ChartView, Column, Row, TableView
 
 
-def pie_counts(ctx: Context) -> TableView:
+def pie_counts(ctx: Context, source: str) -> TableView:
     """PIEs by rating: computed by the engine, and as Appendix A prints them."""
     totals = ctx.ratings.totals.by_rating
     published = {(p.measure, p.note): p.published for p in ctx.ratings.published}
@@ -39,11 +39,11 @@ def pie_counts(ctx: Context) -> TableView:
         text("report.stub.rating"),
         (Column(text("report.column.computed")), Column(text("report.column.published"))),
         tuple(rows),
-        "附录A",
+        source,
     )
 
 
-def results_overview(ctx: Context) -> ChartView:
+def results_overview(ctx: Context, source: str) -> ChartView:
     """PIEs by rating in each pillar."""
     by_pillar = ctx.ratings.totals.by_pillar
     rows = tuple(
@@ -57,12 +57,8 @@ def results_overview(ctx: Context) -> ChartView:
         text("report.stub.pillar"),
         tuple(Column(text(f"rating.{r.value}")) for r in Rating),
         rows,
-        "二",
+        source,
     )
     return ChartView(
         table.id, table.title, text("report.figure.results.desc"), "stacked_bar", table
     )
-
-
-def appendix(ctx: Context) -> Section:
-    return Section("appendix", text("report.section.appendix"), (pie_counts(ctx),))

@@ -27,14 +27,14 @@ def _amounts(ctx: Context, source: str, phase: BudgetPhase, dim: str) -> dict[st
     }
 
 
-def table_6(ctx: Context) -> TableView:
+def table_6(ctx: Context, source: str) -> TableView:
     """Budget and expenditure by cost category, every level rolled up from the items; the
     unallocated lines as printed; utilization on the P&B, as the table computes it."""
     parents = {c.code: c.parent for c in ctx.dataset.cost_categories}
     per_phase: dict[BudgetPhase, dict[str, Decimal]] = {}
     for phase in PHASES:
         totals: dict[str, Decimal] = {}
-        for fact in ctx.facts("表6", phase):
+        for fact in ctx.facts(source, phase):
             if fact.cost_category is None or fact.sector is not None:
                 continue
             code: str | None = fact.cost_category
@@ -49,7 +49,7 @@ def table_6(ctx: Context) -> TableView:
         p: {
             str(k[0]): v
             for k, v in ctx.by(
-                [f for f in ctx.facts("表6", p) if f.sector], "cost_category"
+                [f for f in ctx.facts(source, p) if f.sector], "cost_category"
             ).items()
         }
         for p in PHASES
@@ -78,17 +78,16 @@ def table_6(ctx: Context) -> TableView:
     return TableView(
         "table-6",
         text("report.table.6"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.cost_category"),
         columns(specs),
         tuple(body),
-        "表6",
+        source,
     )
 
 
-def figure_2(ctx: Context) -> ChartView:
+def figure_2(ctx: Context, source: str, dashboards: list[str]) -> ChartView:
     """Personnel and non-personnel expenditure, from the sector dashboards."""
-    dashboards = [s.id for s in ctx.dataset.sources if s.part_of == "三"]
     spent = ctx.by(
         [f for f in ctx.facts(dashboards, BudgetPhase.EXECUTED) if f.cost_category], "cost_category"
     )
@@ -100,16 +99,16 @@ def figure_2(ctx: Context) -> ChartView:
     table = TableView(
         "figure-2",
         text("report.figure.2"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.cost_category"),
         (Column(text("report.column.phase.executed")),),
         data,
-        "图二",
+        source,
     )
     return ChartView("figure-2", table.title, text("report.figure.2.desc"), "donut", table)
 
 
-def annex_1(ctx: Context) -> TableView:
+def annex_1(ctx: Context, source: str) -> TableView:
     """Transfers by sector, their share of the P&B and of the total, and the FR 3.4 limit."""
     report = transfer_report(ctx.dataset)
     rows_ = []
@@ -149,19 +148,19 @@ def annex_1(ctx: Context) -> TableView:
     return TableView(
         "annex-1",
         text("report.annex.1"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.sector"),
         tuple(Column(text(f"report.column.{k}"), f) for k, f in zip(labels, formats, strict=True)),  # type: ignore[arg-type]
         tuple(rows_),
-        "附件一",
+        source,
     )
 
 
-def annex_3(ctx: Context) -> TableView:
+def annex_3(ctx: Context, source: str) -> TableView:
     """Approved and final budget by sector and year."""
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED):
-        facts = ctx.facts("附件三", phase)
+        facts = ctx.facts(source, phase)
         for year in ctx.dataset.biennium.years:
             amounts = {
                 str(k[0]): v
@@ -178,27 +177,27 @@ def annex_3(ctx: Context) -> TableView:
                 text(
                     "report.column.phase_biennium", phase=text(f"report.column.phase.{phase.value}")
                 ),
-                _amounts(ctx, "附件三", phase, "sector"),
+                _amounts(ctx, source, phase, "sector"),
             )
         )
     items = [(s.code, s.name) for s in ctx.dataset.sectors]
     return TableView(
         "annex-3",
         text("report.annex.3"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.sector"),
         columns(specs),
         rows(items, specs, text("report.row.total")),
-        "附件三",
+        source,
     )
 
 
-def annex_4(ctx: Context) -> TableView:
+def annex_4(ctx: Context, source: str) -> TableView:
     """Budget and utilization by expected result: P&B, final budget, expenditure on personnel
     and non-personnel, variance and utilization."""
-    facts = {p: ctx.facts("附件四", p) for p in PHASES}
-    approved = _amounts(ctx, "附件四", BudgetPhase.APPROVED, "result")
-    adjusted = _amounts(ctx, "附件四", BudgetPhase.ADJUSTED, "result")
+    facts = {p: ctx.facts(source, p) for p in PHASES}
+    approved = _amounts(ctx, source, BudgetPhase.APPROVED, "result")
+    adjusted = _amounts(ctx, source, BudgetPhase.ADJUSTED, "result")
     spent = facts[BudgetPhase.EXECUTED]
     personnel = {
         str(k[0]): v
@@ -227,15 +226,15 @@ def annex_4(ctx: Context) -> TableView:
     return TableView(
         "annex-4",
         text("report.annex.4"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.result"),
         columns(specs),
         rows(items, specs, text("report.row.subtotal_results")),
-        "附件四",
+        source,
     )
 
 
-def annex_5(ctx: Context) -> TableView:
+def annex_5(ctx: Context, source: str) -> TableView:
     """Posts by sector and grade, P&B and after transfers."""
     grades = list(dict.fromkeys(p.grade for p in ctx.dataset.posts))
     specs: list[Spec] = []
@@ -260,19 +259,19 @@ def annex_5(ctx: Context) -> TableView:
         text("report.stub.sector"),
         columns(specs),
         rows(items, specs, text("report.row.total")),
-        "附件五",
+        source,
     )
 
 
-def annex_7(ctx: Context) -> TableView:
+def annex_7(ctx: Context, source: str) -> TableView:
     """Resources for promoting the global IP systems under expected result 3.1."""
     unions = {u.code: u.name for u in ctx.dataset.unions}
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
-        amounts = {f"{f.sector}:{f.union or ''}": f.amount for f in ctx.facts("附件七", phase)}
+        amounts = {f"{f.sector}:{f.union or ''}": f.amount for f in ctx.facts(source, phase)}
         specs.append(Series(text(f"report.column.phase.{phase.value}"), amounts))
     items = []
-    for f in ctx.facts("附件七", BudgetPhase.APPROVED):
+    for f in ctx.facts(source, BudgetPhase.APPROVED):
         sector = ctx.sectors.get(f.sector or "", Text("", ""))
         union = unions.get(f.union or "")
         label = Text(
@@ -283,9 +282,9 @@ def annex_7(ctx: Context) -> TableView:
     return TableView(
         "annex-7",
         text("report.annex.7"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.sector"),
         columns(specs),
         rows(items, specs, text("report.row.total")),
-        "附件七",
+        source,
     )

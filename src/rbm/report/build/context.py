@@ -13,6 +13,7 @@ from rbm.domain.enums import BudgetPhase, Unit
 from rbm.domain.finance import BudgetFact
 from rbm.domain.money import convert
 from rbm.domain.text import Text
+from rbm.engine.finance.grain import Cube
 from rbm.engine.finance.rollup import rollup
 from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.rating import RatingReport, rating_report
@@ -36,6 +37,29 @@ class Context:
     @cached_property
     def headlines(self) -> Headlines:
         return headlines(self.dataset)
+
+    def unit(self, scale: str) -> Text:
+        """A money unit in the package's currency: "one", "thousand" or "million"."""
+        return text(f"report.unit.{scale}", currency=self.dataset.biennium.currency_label)
+
+    @cached_property
+    def cube(self) -> Cube:
+        parents: dict[str, dict[str, str | None]] = {
+            "cost_category": {c.code: c.parent for c in self.dataset.cost_categories},
+            "pillar": {r.code: r.pillar for r in self.dataset.results},
+        }
+        return Cube(self.dataset.budget_facts, parents)
+
+    def printed_figure(
+        self, sources: Iterable[str], phase: BudgetPhase, dims: Mapping[str, object]
+    ) -> Figure | None:
+        """A total the report prints at exactly `dims`, from the first of `sources` with one."""
+        measure = "expenditure" if phase == BudgetPhase.EXECUTED else "budget"
+        for source in sources:
+            fig = self.printed.get((source, measure, phase.value, _key(dims), None))
+            if fig is not None:
+                return fig
+        return None
 
     def headline(self, measure: str) -> Decimal:
         """The total budget (P&B) or expenditure over all sectors."""

@@ -16,15 +16,15 @@ from rbm.report.model import ChartView, Column, Row, Section, TableView
 PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
 
 
-def _source_of(ctx: Context, sector: Sector) -> str | None:
+def _source_of(ctx: Context, sector: Sector, sources: list[str]) -> str | None:
     for fact in ctx.dataset.budget_facts:
-        if fact.sector == sector.code and fact.source.startswith("三"):
+        if fact.sector == sector.code and fact.source in sources:
             return fact.source
     return None
 
 
-def dashboard(ctx: Context, sector: Sector) -> Section | None:
-    source = _source_of(ctx, sector)
+def dashboard(ctx: Context, sector: Sector, sources: list[str]) -> Section | None:
+    source = _source_of(ctx, sector, sources)
     if source is None:
         return None
     by_result = {
@@ -51,7 +51,7 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
     budget = TableView(
         f"dashboard-{code}-results",
         text("report.dashboard.by_result", sector=sector.name),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.result"),
         columns(results),
         rows(items, results, text("report.row.total")),
@@ -65,7 +65,7 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
     personnel = TableView(
         f"dashboard-{code}-costs",
         text("report.dashboard.by_cost", sector=sector.name),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.cost_category"),
         columns(costs),
         rows(names, costs, text("report.row.total")),
@@ -115,6 +115,6 @@ def dashboard(ctx: Context, sector: Sector) -> Section | None:
     return Section(f"dashboard-{code}", sector.name, blocks)
 
 
-def dashboards(ctx: Context) -> Section:
-    found = [d for s in ctx.dataset.sectors if (d := dashboard(ctx, s)) is not None]
-    return Section("dashboards", text("report.section.dashboards"), (), tuple(found))
+def dashboards(ctx: Context, sources: list[str]) -> list[Section]:
+    """A dashboard per sector that one of `sources` describes."""
+    return [d for s in ctx.dataset.sectors if (d := dashboard(ctx, s, sources)) is not None]

@@ -27,7 +27,7 @@ def _by_sector(
     return out
 
 
-def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> TableView:
+def table_7(ctx: Context, source: str, table_id: str) -> TableView:
     """Development expenditure by sector, without and with the Development Agenda projects."""
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
@@ -40,8 +40,8 @@ def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> Ta
     body = rows(items, specs, text("report.row.total"))
     return TableView(
         table_id,
-        text("report.table.7") if source == "表7" else text("report.annex.12"),
-        text("report.unit.kchf"),
+        text("report.table.7"),
+        ctx.unit("thousand"),
         text("report.stub.sector"),
         columns(specs),
         body,
@@ -49,9 +49,7 @@ def table_7(ctx: Context, source: str = "表7", table_id: str = "table-7") -> Ta
     )
 
 
-def development_share(
-    ctx: Context, source: str = "表7", table_id: str = "table-7-share"
-) -> TableView:
+def development_share(ctx: Context, source: str, table_id: str) -> TableView:
     """Development expenditure as a share of the total budget (P&B) and of expenditure."""
     found = []
     for phase, measure in ((BudgetPhase.APPROVED, "budget"), (BudgetPhase.EXECUTED, "expenditure")):
@@ -74,21 +72,21 @@ def development_share(
     )
 
 
-def annex_12_results(ctx: Context) -> TableView:
+def annex_12_results(ctx: Context, source: str) -> TableView:
     """Development expenditure by expected result × sector (附件十二)."""
     sectors = [s for s in ctx.dataset.sectors if not s.unallocated]
     amounts: dict[str, dict[str, Decimal]] = {s.code: {} for s in sectors}
     for d in ctx.dataset.development_expenditure:
-        if d.source == "附件十二" and d.result and d.sector in amounts:
+        if d.source == source and d.result and d.sector in amounts:
             amounts[d.sector][d.result] = amounts[d.sector].get(d.result, Decimal(0)) + d.amount
     specs: list[Spec] = [Series(s.short, amounts[s.code]) for s in sectors]
     items = ctx.result_items
     return TableView(
         "annex-12-results",
         text("report.annex.12.results"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.result"),
         columns(specs),
         rows(items, specs, text("report.row.total")),
-        "附件十二",
+        source,
     )

@@ -45,7 +45,7 @@ def _in_millions(lines: dict[str, Decimal]) -> dict[str, Decimal]:
     return {k: convert(v, Unit.KCHF, Unit.MCHF) for k, v in lines.items()}
 
 
-def table_1(ctx: Context) -> TableView:
+def table_1(ctx: Context, source: str) -> TableView:
     """Key financial data: stored lines and the lines the identities derive (million CHF)."""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
     budget = _in_millions(key_lines(ctx.dataset, FinancialPhase.BUDGET))
@@ -66,11 +66,11 @@ def table_1(ctx: Context) -> TableView:
     return TableView(
         "table-1",
         text("report.table.1"),
-        text("report.unit.mchf"),
+        ctx.unit("million"),
         text("report.stub.line"),
         columns(specs),
         (*body, heading, *net),
-        "表1",
+        source,
     )
 
 
@@ -81,7 +81,12 @@ def _income(
     parents = {c.code: c.parent for c in ctx.dataset.income_categories}
     out: dict[str, Decimal] = defaultdict(Decimal)
     for fact in ctx.dataset.income_facts:
-        if fact.source != source or fact.phase != phase or fact.year != year or fact.union:
+        if (
+            (source and fact.source != source)
+            or fact.phase != phase
+            or fact.year != year
+            or fact.union
+        ):
             continue
         amount = convert(fact.amount, fact.unit, Unit.KCHF)
         code: str | None = fact.category
@@ -104,15 +109,15 @@ def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
     return sum((v for k, v in amounts.items() if k in roots), Decimal(0))
 
 
-def table_2(ctx: Context) -> TableView:
+def table_2(ctx: Context, source: str) -> TableView:
     """Income by source, estimate against actual (million CHF)."""
     estimate = {
         k: convert(v, Unit.KCHF, Unit.MCHF)
-        for k, v in _income(ctx, "表2", IncomePhase.ESTIMATE).items()
+        for k, v in _income(ctx, source, IncomePhase.ESTIMATE).items()
     }
     actual = {
         k: convert(v, Unit.KCHF, Unit.MCHF)
-        for k, v in _income(ctx, "表2", IncomePhase.ACTUAL).items()
+        for k, v in _income(ctx, source, IncomePhase.ACTUAL).items()
     }
     specs: list[Spec] = [
         Series(text("report.column.phase.estimate"), estimate, "decimal1"),
@@ -131,17 +136,17 @@ def table_2(ctx: Context) -> TableView:
     return TableView(
         "table-2",
         text("report.table.2"),
-        text("report.unit.mchf"),
+        ctx.unit("million"),
         text("report.stub.income"),
         columns(specs),
         tuple(body),
-        "表2",
+        source,
     )
 
 
-def figure_1(ctx: Context) -> ChartView:
+def figure_1(ctx: Context, source: str, facts_source: str) -> ChartView:
     """Shares of actual income by source, one decimal."""
-    actual = _income(ctx, "表2", IncomePhase.ACTUAL)
+    actual = _income(ctx, facts_source, IncomePhase.ACTUAL)
     total = _total_income(actual, ctx)
     roots = [c for c in ctx.dataset.income_categories if c.parent is None]
     children = [c for c in ctx.dataset.income_categories if c.parent in {r.code for r in roots}]
@@ -154,19 +159,19 @@ def figure_1(ctx: Context) -> ChartView:
         text("report.stub.income"),
         columns([Series(text("report.column.share"), {}, "percent1")]),
         data,
-        "图一",
+        source,
     )
     return ChartView("figure-1", table.title, text("report.figure.1.desc"), "donut", table)
 
 
-def table_3(ctx: Context) -> TableView:
+def table_3(ctx: Context, source: str) -> TableView:
     """Demand for the global IP systems: estimate against actual."""
     unions = {u.code: u.name for u in ctx.dataset.unions}
     estimate: dict[str, Decimal] = {}
     actual: dict[str, Decimal] = {}
     items: list[tuple[str, Text]] = []
     for v in ctx.dataset.demand_volumes:
-        if v.source != "表3" or v.year is not None:
+        if v.source != source or v.year is not None:
             continue
         code = f"{v.union}:{v.measure}"
         if code not in estimate and code not in actual:
@@ -187,11 +192,11 @@ def table_3(ctx: Context) -> TableView:
         text("report.stub.demand"),
         columns(specs),
         rows(items, specs),
-        "表3",
+        source,
     )
 
 
-def annex_2(ctx: Context) -> TableView:
+def annex_2(ctx: Context, source: str) -> TableView:
     """Income estimates by year, original and updated (thousand CHF)."""
     series = [
         Series(
@@ -200,7 +205,7 @@ def annex_2(ctx: Context) -> TableView:
                 phase=text(f"report.column.phase.{phase.value}"),
                 year=str(year),
             ),
-            _income(ctx, "附件二", phase, year),
+            _income(ctx, source, phase, year),
         )
         for phase in (IncomePhase.ESTIMATE, IncomePhase.UPDATED)
         for year in ctx.dataset.biennium.years
@@ -217,15 +222,15 @@ def annex_2(ctx: Context) -> TableView:
     return TableView(
         "annex-2",
         text("report.annex.2"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.income"),
         columns(specs),
         tuple(body),
-        "附件二",
+        source,
     )
 
 
-def annex_6(ctx: Context) -> TableView:
+def annex_6(ctx: Context, source: str) -> TableView:
     """Key financial data by union, budget and actual (thousand CHF)."""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
     specs: list[Spec] = []
@@ -234,7 +239,7 @@ def annex_6(ctx: Context) -> TableView:
             amounts = {
                 k.line: convert(k.amount, k.unit, Unit.KCHF)
                 for k in ctx.dataset.key_financials
-                if k.union == union.code and k.phase == phase and k.source == "附件六"
+                if k.union == union.code and k.phase == phase and k.source == source
             }
             label = text(
                 "report.column.union_phase",
@@ -244,15 +249,15 @@ def annex_6(ctx: Context) -> TableView:
             specs.append(Series(label, amounts))
     seen: list[str] = []
     for k in ctx.dataset.key_financials:
-        if k.source == "附件六" and k.line not in seen:
+        if k.source == source and k.line not in seen:
             seen.append(k.line)
     items = [(code, names.get(code, Text(code, code))) for code in seen]
     return TableView(
         "annex-6",
         text("report.annex.6"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.line"),
         columns(specs),
         rows(items, specs),
-        "附件六",
+        source,
     )

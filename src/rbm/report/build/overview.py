@@ -10,17 +10,10 @@ from rbm.i18n import text
 from rbm.report.build.context import Context
 from rbm.report.model import ChartView, Column, Row, TableView, Value
 
-KCHF = "report.unit.kchf"
-DASHBOARDS = "三"
 
-
-def dashboard_sources(ctx: Context) -> list[str]:
-    return [s.id for s in ctx.dataset.sources if s.part_of == DASHBOARDS]
-
-
-def table_4(ctx: Context) -> TableView:
+def table_4(ctx: Context, source: str) -> TableView:
     """Expenditure by expected result × sector: the stored cells, totals computed."""
-    table_id, source = "table-4", "表4"
+    table_id = "table-4"
     facts = ctx.facts(source, BudgetPhase.EXECUTED)
     cells = ctx.by(facts, "result", "sector")
     sectors = [s for s in ctx.dataset.sectors if not s.unallocated]
@@ -54,7 +47,7 @@ def table_4(ctx: Context) -> TableView:
     return TableView(
         table_id,
         text("report.table.4"),
-        text(KCHF),
+        ctx.unit("thousand"),
         text("report.stub.result"),
         columns,
         tuple(rows),
@@ -63,10 +56,9 @@ def table_4(ctx: Context) -> TableView:
     )
 
 
-def table_5(ctx: Context) -> TableView:
+def table_5(ctx: Context, source: str, dashboards: list[str]) -> TableView:
     """Budget and expenditure by sector, from the sector dashboards (and the unallocated line)."""
-    table_id, source = "table-5", "表5"
-    dashboards = dashboard_sources(ctx)
+    table_id = "table-5"
     phases = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
     per_phase = {
         phase: ctx.by([f for f in ctx.facts(dashboards, phase) if f.result is not None], "sector")
@@ -106,7 +98,7 @@ def table_5(ctx: Context) -> TableView:
     return TableView(
         table_id,
         text("report.table.5"),
-        text(KCHF),
+        ctx.unit("thousand"),
         text("report.stub.sector"),
         columns,
         tuple(rows),
@@ -115,9 +107,9 @@ def table_5(ctx: Context) -> TableView:
     )
 
 
-def pillar_expenditure(ctx: Context) -> ChartView:
+def pillar_expenditure(ctx: Context, source: str, facts_source: str) -> ChartView:
     """Expenditure by strategic pillar, rolled up from 表4's results."""
-    facts = ctx.facts("表4", BudgetPhase.EXECUTED)
+    facts = ctx.facts(facts_source, BudgetPhase.EXECUTED)
     by_result = ctx.by(facts, "result")
     pillar_of = {r.code: r.pillar for r in ctx.dataset.results}
     rows = []
@@ -130,11 +122,11 @@ def pillar_expenditure(ctx: Context) -> ChartView:
     table = TableView(
         "figure-pillars",
         text("report.figure.pillars"),
-        text(KCHF),
+        ctx.unit("thousand"),
         text("report.stub.pillar"),
         (Column(text("report.column.phase.executed")),),
         tuple(rows),
-        "支柱支出",
+        source,
     )
     return ChartView(
         "figure-pillars", table.title, text("report.figure.pillars.desc"), "bar", table

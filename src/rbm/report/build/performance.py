@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rbm.domain.enums import PublishedMark
+from rbm.domain.enums import BudgetPhase, PublishedMark
 from rbm.domain.framework import Highlight
 from rbm.domain.text import LANGS, Text
 from rbm.engine.rating import Assessment
@@ -13,6 +13,7 @@ from rbm.i18n import text
 from rbm.report.build.context import Context
 from rbm.report.model import Column, Paragraph, Row, Section, TableView
 
+EXECUTED = BudgetPhase.EXECUTED
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 MARKS = {
     PublishedMark.DOT: "report.mark.dot",
@@ -44,9 +45,9 @@ def pie_table(ctx: Context, result: str) -> TableView:
             Row(
                 label,
                 (
-                    Text(pie.baseline_text, pie.baseline_text),
-                    Text(pie.target_text, pie.target_text),
-                    Text(pie.actual_text, pie.actual_text),
+                    _plain(pie.baseline_text),
+                    _plain(pie.target_text),
+                    _plain(pie.actual_text),
                     text(f"rating.{a.final.value}"),
                     mark,
                     _explanation(a),
@@ -64,7 +65,7 @@ def pie_table(ctx: Context, result: str) -> TableView:
         text("report.stub.indicator"),
         columns,
         tuple(rows),
-        next((p.source for p in ctx.dataset.pies if p.indicator in indicators), "二"),
+        next((p.source for p in ctx.dataset.pies if p.indicator in indicators), ""),
     )
 
 
@@ -104,15 +105,14 @@ def risk_table(ctx: Context, result: str | None) -> TableView | None:
     )
 
 
-def contributing_sectors(ctx: Context, pillar: str) -> Text:
-    """The sectors that spent under the pillar's expected results (表4), in sector order."""
-    results = {r.code for r in ctx.dataset.results if r.pillar == pillar}
-    spending = {
-        f.sector
-        for f in ctx.dataset.budget_facts
-        if f.source == "表4" and f.result in results and f.amount > 0
-    }
-    names = [s.short for s in ctx.dataset.sectors if s.code in spending]
+def contributing_sectors(ctx: Context, pillar: str, prefer: list[str]) -> Text:
+    """The sectors that spent under the pillar's expected results, in sector order."""
+    names = [
+        s.short
+        for s in ctx.dataset.sectors
+        if (spent := ctx.cube.cell(EXECUTED, {"pillar": pillar, "sector": s.code}, prefer).value)
+        and spent > 0
+    ]
     return text(
         "report.contributing_sectors",
         sectors=Text("、".join(n.zh for n in names), ", ".join(n.get("en") for n in names)),
@@ -126,7 +126,8 @@ def _highlight(h: Highlight) -> Text:
     return Text(f"{h.figure}：{h.text.zh}", en)
 
 
-def performance(ctx: Context) -> Section:
+def performance(ctx: Context, prefer: list[str]) -> list[Section]:
+    """A section per pillar, and in it one per expected result."""
     pillars = []
     for pillar in ctx.dataset.pillars:
         results = []
@@ -145,7 +146,12 @@ def performance(ctx: Context) -> Section:
         highlights = [h for h in ctx.dataset.highlights if h.pillar == pillar.code]
         intro = (
             *(Paragraph(_highlight(h)) for h in highlights),
-            Paragraph(contributing_sectors(ctx, pillar.code)),
+            Paragraph(contributing_sectors(ctx, pillar.code, prefer)),
         )
         pillars.append(Section(f"pillar-{pillar.code}", pillar.name, intro, tuple(results)))
-    return Section("performance", text("report.section.performance"), (), tuple(pillars))
+    return pillars
+
+
+def _plain(value: str | None) -> Text:
+    """A text printed as curated, in every language (empty when the package has none)."""
+    return Text(value or "", value or "")

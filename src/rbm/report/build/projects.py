@@ -36,7 +36,7 @@ def _cols(*keys: str, fmt: NumberFormat = "integer") -> tuple[Column, ...]:
     return tuple(Column(text(f"report.column.{k}"), fmt) for k in keys)
 
 
-def cmp_summary(ctx: Context) -> TableView:
+def cmp_summary(ctx: Context, source: str) -> TableView:
     """Reserve-funded projects: budget, expenditure, remaining balance, utilization."""
     rows: list[Row] = []
     by_category: dict[str, list[CapitalProject]] = defaultdict(list)
@@ -93,11 +93,11 @@ def cmp_summary(ctx: Context) -> TableView:
     return TableView(
         "cmp-summary",
         text("report.cmp.summary"),
-        text("report.unit.kchf"),
+        ctx.unit("thousand"),
         text("report.stub.project"),
         columns,
         tuple(rows),
-        "附件十五",
+        source,
     )
 
 
@@ -129,11 +129,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
             Column(text("report.column.utilization"), "percent"),
             Column(text("report.column.progress"), "percent"),
         )
-        unit = (
-            text("report.unit.chf")
-            if deliverables[0].unit.value == "CHF"
-            else text("report.unit.kchf")
-        )
+        unit = ctx.unit("one") if deliverables[0].unit.value == "CHF" else ctx.unit("thousand")
         blocks.append(
             TableView(
                 f"cmp-{_slug(project.id)}-deliverables",
@@ -226,7 +222,7 @@ def _slug(code: str) -> str:
     return code.lower().replace(" ", "-")
 
 
-def trust_funds(ctx: Context) -> TableView:
+def trust_funds(ctx: Context, source: str) -> TableView:
     """Each fund's statement: the income and expenditure totals and the closing balance
     computed, with the implied administrative-support rate."""
     rows = []
@@ -258,11 +254,11 @@ def trust_funds(ctx: Context) -> TableView:
     return TableView(
         "trust-funds",
         text("report.trust_funds"),
-        text("report.unit.chf"),
+        ctx.unit("one"),
         text("report.stub.fund"),
         columns,
         tuple(rows),
-        "附件十四",
+        source,
         ctx.table_notes("trust-funds"),
     )
 
@@ -349,7 +345,7 @@ def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
         table = TableView(
             f"hague-unit-cost-{len(charts) + 1}",
             text("report.system.hague_cost", segment=segment),
-            text("report.unit.chf"),
+            ctx.unit("one"),
             text("report.stub.biennium"),
             (Column(text("report.column.direct")), Column(text("report.column.indirect"))),
             tuple(
@@ -385,22 +381,26 @@ def lisbon_documents(ctx: Context) -> TableView | None:
     )
 
 
-def capital_master_plan(ctx: Context) -> Section:
+def capital_master_plan(ctx: Context, source: str) -> Section | None:
     projects = tuple(
         project_section(ctx, p) for p in ctx.dataset.capital_projects if p.report_kind is not None
     )
-    return Section("cmp", text("report.section.cmp"), (cmp_summary(ctx),), projects)
+    if not ctx.dataset.capital_projects:
+        return None
+    return Section("cmp", text("report.section.cmp"), (cmp_summary(ctx, source),), projects)
 
 
-def trust_fund_section(ctx: Context) -> Section:
+def trust_fund_section(ctx: Context, source: str) -> Section | None:
+    if not ctx.dataset.trust_funds:
+        return None
     return Section(
         "trust-funds",
         text("report.section.trust_funds"),
-        (trust_funds(ctx), *trust_fund_results(ctx)),
+        (trust_funds(ctx, source), *trust_fund_results(ctx)),
     )
 
 
-def system_section(ctx: Context) -> Section:
+def system_section(ctx: Context) -> Section | None:
     blocks: list[Block] = []
     ro = receiving_offices(ctx)
     if ro is not None:
@@ -409,4 +409,6 @@ def system_section(ctx: Context) -> Section:
     lisbon = lisbon_documents(ctx)
     if lisbon is not None:
         blocks.append(lisbon)
+    if not blocks:
+        return None
     return Section("systems", text("report.section.systems"), tuple(blocks))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import LANGS, Text
@@ -10,68 +12,61 @@ from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import FindingClass
 from rbm.engine.reconcile.run import reconcile
 from rbm.i18n import text
-from rbm.report.build import budget, development, income, projects
-from rbm.report.build.appendix import appendix, results_overview
+from rbm.report.build.blocks import build_block
 from rbm.report.build.context import Context
-from rbm.report.build.dashboards import dashboards
-from rbm.report.build.overview import pillar_expenditure, table_4, table_5
-from rbm.report.build.performance import performance, risk_table
+from rbm.report.build.spec import Spec, members
 from rbm.report.model import Block, Note, ReportView, Section, TableView
-
-
-def overview(ctx: Context) -> Section:
-    blocks: list[Block] = [
-        income.table_1(ctx),
-        income.table_2(ctx),
-        income.figure_1(ctx),
-        income.table_3(ctx),
-        pillar_expenditure(ctx),
-        table_4(ctx),
-        table_5(ctx),
-        budget.figure_2(ctx),
-        budget.table_6(ctx),
-        development.table_7(ctx),
-        development.development_share(ctx),
-        results_overview(ctx),
-    ]
-    risks = risk_table(ctx, None)
-    if risks is not None:
-        blocks.append(risks)
-    return Section("overview", text("report.section.overview"), tuple(blocks))
-
-
-def annexes(ctx: Context) -> Section:
-    blocks: tuple[Block, ...] = (
-        budget.annex_1(ctx),
-        income.annex_2(ctx),
-        budget.annex_3(ctx),
-        budget.annex_4(ctx),
-        budget.annex_5(ctx),
-        income.annex_6(ctx),
-        budget.annex_7(ctx),
-        development.table_7(ctx, "附件十二", "annex-12"),
-        development.development_share(ctx, "附件十二", "annex-12-share"),
-        development.annex_12_results(ctx),
-    )
-    children = (
-        projects.system_section(ctx),
-        projects.trust_fund_section(ctx),
-        projects.capital_master_plan(ctx),
-    )
-    return Section("annexes", text("report.section.annexes"), blocks, children)
+from rbm.report.spec.load import default_spec
 
 
 def build_report(dataset: Dataset) -> ReportView:
+    """The report the package's specification lays out (the generic layout without one)."""
     ctx = Context(dataset)
-    b = dataset.biennium
-    sections = (overview(ctx), performance(ctx), dashboards(ctx), annexes(ctx), appendix(ctx))
+    spec = dataset.report_spec or default_spec()
+    sections = [s for raw in spec["sections"] for s in build_sections(ctx, raw)]
     notes = difference_notes(dataset)
+    title = Spec(spec, ctx).text("title")
+    b = dataset.biennium
     return ReportView(
-        text("report.title", biennium=b.label),
+        title or text("report.title", biennium=b.period),
         b.organization_name,
-        b.label,
+        b.period,
         tuple(_with_notes(section, notes) for section in sections),
     )
+
+
+def build_sections(
+    ctx: Context, raw: Mapping[str, Any], member: tuple[str, Text] | None = None
+) -> list[Section]:
+    """A section of the specification (one per member when it repeats); empty ones are
+    left out."""
+    repeat = raw.get("repeat")
+    if repeat is not None and member is None:
+        return [
+            section
+            for code, label, _ in members(ctx, repeat)
+            for section in build_sections(ctx, raw, (code, label))
+        ]
+    here = Spec(raw, ctx, member)
+    blocks: list[Block] = []
+    children: list[Section] = []
+    for block in raw.get("blocks", []):
+        for made in build_block(ctx, Spec(block, ctx, member)):
+            (children if isinstance(made, Section) else blocks).append(made)  # type: ignore[arg-type]
+    for child in raw.get("sections", []):
+        children.extend(build_sections(ctx, child, member))
+    if not blocks and not children:
+        return []
+    title = here.text("title") or (member[1] if member else text("report.section.untitled"))
+    return [
+        Section(
+            here.fill_id(str(raw["id"])),
+            title,
+            tuple(blocks),
+            tuple(children),
+            bool(raw.get("page", False)),
+        )
+    ]
 
 
 def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:

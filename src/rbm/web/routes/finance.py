@@ -19,10 +19,12 @@ import xlsxwriter
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from rbm.datapackage.cells import format_cell
 from rbm.datapackage.resources import RESOURCES
 from rbm.datapackage.writer import record_cells, record_values
 from rbm.domain.enums import BudgetPhase, Unit
 from rbm.domain.finance import BudgetFact
+from rbm.domain.money import unit_label
 from rbm.domain.text import Text
 from rbm.domain.workflow import Role
 from rbm.engine.finance.rollup import rollup
@@ -160,10 +162,11 @@ class BudgetSelection:
     filters: dict[str, str]
     options: dict[str, list[Option]]
     facts: tuple[BudgetFact, ...]
+    currency: str  # the dataset's, which units name (kEUR)
 
     def totals(self) -> dict[BudgetPhase, Decimal]:
-        """The engine's sum of the selected facts per phase, in thousand CHF."""
-        sums = rollup(self.facts, ("phase",), Unit.KCHF)
+        """The engine's sum of the selected facts per phase, in thousands of the currency."""
+        sums = rollup(self.facts, ("phase",), Unit.THOUSAND)
         return {p: sums[(p,)] for p in PHASES if (p,) in sums}
 
     def query(self) -> str:
@@ -213,7 +216,7 @@ def budget_selection(
         for f in snap.dataset.budget_facts
         if all(_cell(getattr(f, name)) == value for name, value in filters.items())
     )
-    return BudgetSelection(filters, options, facts)
+    return BudgetSelection(filters, options, facts, snap.dataset.biennium.currency)
 
 
 Selection = Annotated[BudgetSelection, Depends(budget_selection)]
@@ -258,29 +261,30 @@ def budget_page(request: Request, user: SignedIn, snap: Current, selection: Sele
 @router.get("/api/finance/budget")
 def budget_api(user: SignedIn, selection: Selection) -> dict[str, Any]:
     """Budget facts (the data package's `budget_facts`), filtered by phase, year, sector,
-    expected result, cost category, union, funding and source; totals per phase in thousand
-    CHF. Facts of different sources can describe the same money at different grains."""
+    expected result, cost category, union, funding and source; totals per phase in thousands
+    of the currency. Facts of different sources can describe the same money at different
+    grains."""
     return {
         "filters": selection.filters,
         "count": len(selection.facts),
-        "totals_unit": "kCHF",
+        "totals_unit": unit_label(Unit.THOUSAND, selection.currency),
         "totals": {p.value: number(v) for p, v in selection.totals().items()},
-        "facts": [_fact_dict(f) for f in selection.facts],
+        "facts": [_fact_dict(f, selection.currency) for f in selection.facts],
         "options": {name: options_dict(opts) for name, opts in selection.options.items()},
     }
 
 
-def _fact_dict(fact: BudgetFact) -> dict[str, Any]:
-    """A fact with the data package's column names: amount and year as numbers."""
-    return {k: _json_value(v) for k, v in record_values(BUDGET, fact).items()}
+def _fact_dict(fact: BudgetFact, currency: str) -> dict[str, Any]:
+    """A fact with the data package's column names and cells: amount and year as numbers."""
+    return {k: _json_value(v, currency) for k, v in record_values(BUDGET, fact).items()}
 
 
-def _json_value(value: object) -> Any:
+def _json_value(value: object, currency: str) -> Any:
     if value is None or isinstance(value, int):
         return value
     if isinstance(value, Decimal):
         return number(value)
-    return str(value)
+    return format_cell(value, currency)
 
 
 # ---- downloads -----------------------------------------------------------------------------
@@ -291,7 +295,7 @@ def budget_csv(selection: BudgetSelection) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(BUDGET.columns)
-    writer.writerows(record_cells(BUDGET, f) for f in selection.facts)
+    writer.writerows(record_cells(BUDGET, f, selection.currency) for f in selection.facts)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -311,7 +315,7 @@ def budget_xlsx(selection: BudgetSelection) -> bytes:
                 if isinstance(value, Decimal | int):  # amount and year
                     sheet.write_number(row, col, float(value))
                 else:
-                    sheet.write_string(row, col, str(value))
+                    sheet.write_string(row, col, format_cell(value, selection.currency))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(selection.facts), 1), len(columns) - 1)
         sheet.set_column(0, len(columns) - 1, 14)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from rbm.domain.money import unit_label
 from rbm.domain.text import Lang, Text
 from rbm.engine.reconcile.describe import describe, number_text, side_text
 from rbm.engine.reconcile.findings import Finding, FindingClass, Side
@@ -113,11 +114,12 @@ class FindingRow:
 
 
 def finding_row(snap: Snapshot, finding: Finding, lang: Lang) -> FindingRow:
+    unit = unit_label(finding.unit, snap.dataset.biennium.currency)
     return FindingRow(
         check_label(finding.check, lang),
         describe(snap.dataset, finding.subject, lang),
-        side_text(finding.left, finding.unit),
-        side_text(finding.right, finding.unit),
+        side_text(finding.left, unit),
+        side_text(finding.right, unit),
         number_text(finding.difference),
     )
 
@@ -155,7 +157,7 @@ def finding_json(snap: Snapshot, finding: Finding, lang: Lang) -> dict[str, Any]
         "left": _side_json(finding.left),
         "right": _side_json(finding.right),
         "difference": number(finding.difference),
-        "unit": finding.unit,
+        "unit": unit_label(finding.unit, snap.dataset.biennium.currency),
         "class": finding.klass.value,
         "params": finding.params,
     }

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from rbm.domain.enums import Rating
+from rbm.domain.enums import Rating, Unit
 from rbm.domain.framework import Sector
+from rbm.domain.money import unit_label
 from rbm.domain.text import Text
 from rbm.engine.rating.assess import Assessment
 from rbm.report.model import Row, Section, TableView
@@ -35,7 +36,8 @@ SectorCode = Annotated[str, Path(min_length=1, max_length=40)]
 
 @dataclass(frozen=True)
 class SectorLine:
-    """One sector of the list: Table 5's figures (kCHF) and the engine's PIE counts."""
+    """One sector of the list: Table 5's figures (in thousands of the currency) and the
+    engine's PIE counts."""
 
     sector: Sector
     amounts: dict[str, Decimal | None]  # approved, adjusted, executed
@@ -152,12 +154,12 @@ def sectors_page(request: Request, user: SignedIn, snap: Current) -> Response:
 
 @router.get("/api/sectors")
 def sectors_api(user: SignedIn, snap: Current) -> dict[str, Any]:
-    """Every sector with its budget, final budget, expenditure (kCHF), utilization (%) and
-    the ratings of the PIEs it contributes to."""
+    """Every sector with its budget, final budget, expenditure (in thousands of the currency,
+    `unit`), utilization (%) and the ratings of the PIEs it contributes to."""
     lines, total = sector_lines(snap)
     total_amounts, total_rate = _amounts(total)
     return {
-        "unit": "kCHF",
+        "unit": unit_label(Unit.THOUSAND, snap.dataset.biennium.currency),
         "source": "table-5",
         "sectors": [_line_dict(line) for line in lines],
         "total": {

@@ -1,0 +1,126 @@
+"""The kinds of block a report specification may use, each a builder over the context.
+
+A builder returns the blocks and child sections it makes; nothing when the package has no
+data for it, so a block without data is left out of the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from fnmatch import fnmatchcase
+
+from rbm.report.build import (
+    appendix,
+    budget,
+    dashboards,
+    development,
+    grid,
+    income,
+    overview,
+    performance,
+    projects,
+)
+from rbm.report.build.context import Context
+from rbm.report.build.spec import Spec
+from rbm.report.model import Block, ChartView, Paragraph, Section, TableView
+
+Made = Block | Section | None
+Builder = Callable[[Context, Spec], Sequence[Made] | Made]
+
+
+def _sources(ctx: Context, b: Spec) -> list[str]:
+    """The package's sources that the block's `prefer` patterns name, in package order."""
+    return [s.id for s in ctx.dataset.sources if any(fnmatchcase(s.id, p) for p in b.patterns)]
+
+
+def _facts_source(b: Spec) -> str:
+    """The source whose facts a chart draws: the first of `prefer`, else its own."""
+    return (b.patterns or [_src(b)])[0]
+
+
+def _src(b: Spec) -> str:
+    return b.source or ""
+
+
+BUILDERS: dict[str, Builder] = {
+    "budget_table": grid.budget_table,
+    "text": lambda ctx, b: Paragraph(b.text("text")) if b.text("text") else None,  # type: ignore[arg-type]
+    "performance": lambda ctx, b: performance.performance(ctx, b.prefer),
+    "organizational_risks": lambda ctx, b: performance.risk_table(ctx, None),
+    "ratings_by_pillar": lambda ctx, b: appendix.results_overview(ctx, _src(b)),
+    "pie_counts": lambda ctx, b: appendix.pie_counts(ctx, _src(b)),
+    "transfers": lambda ctx, b: budget.annex_1(ctx, _src(b)) if ctx.dataset.transfers else None,
+    "key_financials": lambda ctx, b: income.table_1(ctx, _src(b)),
+    "income": lambda ctx, b: income.table_2(ctx, _src(b)),
+    "income_shares": lambda ctx, b: income.figure_1(ctx, _src(b), _facts_source(b)),
+    "demand": lambda ctx, b: income.table_3(ctx, _src(b)),
+    "income_estimates": lambda ctx, b: income.annex_2(ctx, _src(b)),
+    "union_financials": lambda ctx, b: income.annex_6(ctx, _src(b)),
+    "result_by_sector": lambda ctx, b: overview.table_4(ctx, _src(b)),
+    "sector_budget": lambda ctx, b: overview.table_5(ctx, _src(b), _sources(ctx, b)),
+    "pillar_expenditure": lambda ctx, b: overview.pillar_expenditure(
+        ctx, _src(b), _facts_source(b)
+    ),
+    "personnel_chart": lambda ctx, b: budget.figure_2(ctx, _src(b), _sources(ctx, b)),
+    "cost_categories": lambda ctx, b: budget.table_6(ctx, _src(b)),
+    "budget_by_year": lambda ctx, b: budget.annex_3(ctx, _src(b)),
+    "result_budget": lambda ctx, b: budget.annex_4(ctx, _src(b)),
+    "posts": lambda ctx, b: budget.annex_5(ctx, _src(b)) if ctx.dataset.posts else None,
+    "promotion": lambda ctx, b: budget.annex_7(ctx, _src(b)),
+    "development": lambda ctx, b: development.table_7(ctx, _src(b), b.id("table-development")),
+    "development_share": lambda ctx, b: development.development_share(
+        ctx, _src(b), b.id("development-share")
+    ),
+    "development_by_result": lambda ctx, b: development.annex_12_results(ctx, _src(b)),
+    "dashboard": lambda ctx, b: dashboards.dashboards(ctx, _sources(ctx, b)),
+    "systems": lambda ctx, b: projects.system_section(ctx),
+    "trust_funds": lambda ctx, b: projects.trust_fund_section(ctx, _src(b)),
+    "capital_master_plan": lambda ctx, b: projects.capital_master_plan(ctx, _src(b)),
+}
+
+
+def build_block(ctx: Context, b: Spec) -> list[Block | Section]:
+    """What one block of the specification makes, with its id, title and chart applied;
+    empty tables are left out."""
+    made = BUILDERS[b.kind](ctx, b)
+    items: list[Made] = list(made) if isinstance(made, list | tuple) else [made]  # type: ignore[list-item]
+    out: list[Block | Section] = []
+    for item in items:
+        if item is None or _empty(item):
+            continue
+        out.append(_dress(item, b) if len(items) == 1 else item)
+    return out
+
+
+def _empty(item: Block | Section) -> bool:
+    if isinstance(item, TableView):
+        return not item.rows or all(v is None for row in item.rows for v in row.values)
+    if isinstance(item, ChartView):
+        return _empty(item.table)
+    if isinstance(item, Section):
+        return not item.blocks and not item.children
+    return False
+
+
+def _dress(item: Block | Section, b: Spec) -> Block | Section:
+    """The item with the specification's id, title and chart kind where it gives them."""
+    title = b.text("title")
+    if isinstance(item, Section):
+        return replace(item, title=title or item.title)
+    if isinstance(item, TableView):
+        table = replace(item, id=b.id(item.id), title=title or item.title)
+        if b.get("chart") is None:
+            return table
+        description = b.text("description") or table.title
+        return ChartView(table.id, table.title, description, b.get("chart"), table)
+    if isinstance(item, ChartView):
+        table = replace(item.table, id=b.id(item.table.id), title=title or item.table.title)
+        return replace(
+            item,
+            id=table.id,
+            title=table.title,
+            table=table,
+            description=b.text("description") or item.description,
+            kind=b.get("chart", item.kind),
+        )
+    return item

@@ -1,0 +1,53 @@
+"""Organization settings in the descriptor: read, written back, and checked with clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rbm.datapackage.package import read_package
+
+
+def _with(example: Path, **rbm: object) -> Path:
+    path = example / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["rbm"].update(rbm)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    return example
+
+
+def test_settings_are_read(example: Path) -> None:
+    _with(
+        example,
+        currency="EUR",
+        period={"label": {"zh": "2026–27", "en": "2026–27"}, "end": {"zh": "末", "en": "end"}},
+        transfer_rule={"sector_pct": 10, "total_pct": 2, "basis": "gross"},
+    )
+    for name in ("budget_facts",):
+        csv = example / "data" / f"{name}.csv"
+        csv.write_text(csv.read_text(encoding="utf-8").replace("kCHF", "kEUR"), encoding="utf-8")
+    result = read_package(example)
+    assert result.report.errors == ()
+    assert result.dataset is not None
+    b = result.dataset.biennium
+    assert (b.currency, b.period.en, b.settings.transfer_rule.basis) == ("EUR", "2026–27", "gross")
+
+
+def test_each_bad_setting_names_its_line_and_what_was_expected(example: Path) -> None:
+    _with(
+        example,
+        currency="EURO",
+        languages=["en", "tlh"],
+        transfer_rule={"sector_pct": 500, "total_pct": 1},
+        rating={"partially_at": 60, "fully_at": 50},
+    )
+    errors = read_package(example).report.errors
+    found = {(e.column, e.row is not None) for e in errors}
+    assert found >= {
+        ("rbm.currency", True),
+        ("rbm.languages.1", True),
+        ("rbm.transfer_rule.sector_pct", True),
+        ("rbm.rating.partially_at", True),
+    }
+    messages = " ".join(e.message("en") for e in errors)
+    assert "ISO 4217" in messages and "0 to 100" in messages
