@@ -3,16 +3,21 @@ keys are unique, references resolve and business rules hold."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import csv
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
+from rbm.datapackage.descriptor import build_descriptor, write_descriptor
 from rbm.datapackage.fields import Field
-from rbm.datapackage.resources import BY_NAME, RESOURCES, Resource
+from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Resource
+from rbm.datapackage.settings import PHASES
+from rbm.datapackage.writer import record_cells
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import BudgetPhase, FootnoteScope
+from rbm.domain.enums import BudgetPhase, FootnoteScope, Rating
 from rbm.domain.organization import Biennium
 from rbm.domain.text import Text
 
@@ -40,8 +45,13 @@ CURRENCIES = ("CHF", "EUR", "JPY")
 
 
 def _value(
-    spec: Field, keys: dict[str, list[tuple[Any, ...]]], fk_targets: dict[str, tuple[str, str]]
+    spec: Field,
+    keys: dict[str, list[tuple[Any, ...]]],
+    fk_targets: dict[str, tuple[str, str]],
+    blank: bool = False,
 ) -> st.SearchStrategy[Any]:
+    if blank:  # an optional field left empty in every row
+        return st.just(Text("", "")) if spec.kind == "text" else st.none()
     if spec.name in fk_targets:
         resource, _column = fk_targets[spec.name]
         known = [k[0] for k in keys.get(resource, [])]
@@ -72,8 +82,14 @@ def _value(
 
 
 @st.composite
-def datasets(draw: st.DrawFn, max_rows: int = 3) -> Dataset:
-    """A valid dataset touching every resource, in dependency order."""
+def datasets(
+    draw: st.DrawFn,
+    max_rows: int = 3,
+    present: frozenset[str] | None = None,
+    blank: frozenset[tuple[str, str]] = frozenset(),
+) -> Dataset:
+    """A valid dataset touching every resource (or only those `present`), in dependency
+    order; the optional fields in `blank`, (resource, field) pairs, are empty in every row."""
     keys: dict[str, list[tuple[Any, ...]]] = {}
     records: dict[str, tuple[object, ...]] = {}
     for resource in RESOURCES:
@@ -82,7 +98,9 @@ def datasets(draw: st.DrawFn, max_rows: int = 3) -> Dataset:
             for fk in resource.foreign_keys
             if fk.resource != resource.name  # self references stay empty: no cycles
         }
-        rows = draw(_rows(resource, keys, fk_targets, max_rows))
+        empty = frozenset(f for r, f in blank if r == resource.name)
+        absent = present is not None and resource.name not in present
+        rows = [] if absent else draw(_rows(resource, keys, fk_targets, max_rows, empty))
         records[resource.name] = tuple(resource.model(**row) for row in rows)
         if resource.primary_key:
             keys[resource.name] = [tuple(row[k] for k in resource.primary_key) for row in rows]
@@ -95,8 +113,9 @@ def _rows(
     keys: dict[str, list[tuple[Any, ...]]],
     fk_targets: dict[str, tuple[str, str]],
     max_rows: int,
+    blank: frozenset[str] = frozenset(),
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
-    specs = {f.name: _value(f, keys, fk_targets) for f in resource.fields}
+    specs = {f.name: _value(f, keys, fk_targets, f.name in blank) for f in resource.fields}
     if any(spec.is_empty for spec in specs.values()):
         return st.just([])  # a required reference with nothing to point at
     for fk in resource.foreign_keys:
@@ -156,6 +175,125 @@ def _fix_rules(dataset: Dataset) -> Dataset:
     return replace(
         dataset, budget_facts=facts, transfers=transfers, sectors=sectors, footnotes=footnotes
     )
+
+
+# Packages with what is optional left out: resources, columns, settings, report.yaml.
+OPTIONAL_RESOURCES = tuple(r.name for r in RESOURCES if r.name not in REQUIRED_RESOURCES)
+OPTIONAL_FIELDS = tuple((r.name, f.name) for r in RESOURCES for f in r.fields if not f.required)
+SETTING_KEYS = (
+    "languages",
+    "currency_name",
+    "period",
+    "transfer_rule",
+    "rating",
+    "marks",
+    "utilization_basis",
+)
+_percent = st.one_of(st.integers(0, 100), st.sampled_from([0.5, 12.5, 99.9]))
+_bilingual = st.fixed_dictionaries({"zh": _plain, "en": _plain})
+_marks = st.sampled_from(["\u26ab", "\uf070", "\u29eb", "●", "A"])  # WIPO's three, and others
+
+
+@dataclass(frozen=True)
+class Package:
+    """A generated package: its dataset, the resources its descriptor lists, the `rbm`
+    settings it states and whether it names the organization and labels the biennium."""
+
+    dataset: Dataset
+    resources: frozenset[str]
+    settings: dict[str, Any]
+    named: bool
+
+    def write(self, folder: Path) -> None:
+        """Write the descriptor and the CSV files of the listed resources only."""
+        currency = self.dataset.biennium.currency
+        for resource in RESOURCES:
+            if resource.name not in self.resources:
+                continue
+            target = folder / resource.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                out = csv.writer(handle, lineterminator="\n")
+                out.writerow(resource.columns)
+                out.writerows(
+                    record_cells(resource, r, currency) for r in self.dataset.records(resource.name)
+                )
+        descriptor = build_descriptor(self.dataset.biennium, resources=self.resources)
+        rbm = {k: v for k, v in descriptor["rbm"].items() if k not in SETTING_KEYS}
+        if not self.named:
+            del rbm["organization"]["name"], rbm["biennium"]["label"]
+        descriptor["rbm"] = {**rbm, **self.settings}
+        write_descriptor(descriptor, folder)
+
+
+@st.composite
+def rating_settings(draw: st.DrawFn) -> dict[str, Any]:
+    """The `rating` block: any of its keys, the bands in order when both are given."""
+    block = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "fully_at": _percent,
+                "partially_at": _percent,
+                "places": st.one_of(st.none(), st.integers(0, 6)),
+                "threshold_basis": st.sampled_from(["ratio", "progress"]),
+                "per_year": st.sampled_from(["minimum", "mean"]),
+                "not_comparable": st.sampled_from(["baseline", "all", "ignore"]),
+            },
+        )
+    )
+    if "fully_at" in block and "partially_at" in block:
+        low, high = sorted((block["partially_at"], block["fully_at"]))
+        block["partially_at"], block["fully_at"] = low, high
+    return block
+
+
+def settings_blocks(source_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    """The optional settings of a descriptor's `rbm` block, each absent or valid."""
+    ratings = [r.value for r in Rating]
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "languages": st.sampled_from([["zh", "en"], ["en", "zh"], ["zh"], ["en"]]),
+            "currency_name": _bilingual,
+            "period": st.fixed_dictionaries({}, optional={"label": _bilingual, "end": _bilingual}),
+            "transfer_rule": st.fixed_dictionaries(
+                {"sector_pct": _percent, "total_pct": _percent},
+                optional={"basis": st.sampled_from(["net", "gross"])},
+            ),
+            "rating": rating_settings(),
+            "marks": st.dictionaries(
+                _marks,
+                st.lists(st.sampled_from(ratings), min_size=1, max_size=3, unique=True),
+            ),
+            "utilization_basis": st.dictionaries(
+                st.sampled_from(source_ids), st.sampled_from(PHASES), max_size=2
+            ),
+        },
+    )
+
+
+@st.composite
+def packages(draw: st.DrawFn, max_rows: int = 3) -> Package:
+    """A valid package leaving out any optional resources, columns and settings (and
+    report.yaml: the generic layout applies)."""
+    chosen = draw(st.sets(st.sampled_from(OPTIONAL_RESOURCES)))
+    present = frozenset(REQUIRED_RESOURCES) | chosen
+    blank = draw(
+        st.one_of(
+            st.just(frozenset(OPTIONAL_FIELDS)), st.frozensets(st.sampled_from(OPTIONAL_FIELDS))
+        )
+    )
+    dataset = draw(datasets(max_rows, present, blank))
+    block = draw(settings_blocks([s.id for s in dataset.sources]))
+    marks = sorted(block.get("marks", {}))  # a published mark must be one the settings define
+    pies = tuple(
+        p
+        if p.published_mark is None or p.published_mark in marks
+        else replace(p, published_mark=draw(st.sampled_from(marks)) if marks else None)
+        for p in dataset.pies
+    )
+    return Package(dataset.with_records(pies=pies), present, block, draw(st.booleans()))
 
 
 assert set(BY_NAME) == {r.name for r in RESOURCES}

@@ -81,8 +81,11 @@ def test_json_totals_and_agreement(payload: dict[str, object]) -> None:
     agreement = totals["agreement"]
     assert agreement["compared"] == 142
     assert agreement["agree"] + agreement["disagree"] == 142
-    assert set(agreement["matrix"]) == {"dot", "not_achieved", "discontinued"}
-    assert sum(agreement["matrix"]["not_achieved"].values()) == 14
+    # the rows are the package's vocabulary of marks (its `marks` setting), in its order
+    assert list(agreement["marks"]) == list(agreement["matrix"]) == ["⚫", "\uf070", "⧫"]
+    assert agreement["marks"]["\uf070"] == ["not_achieved"]
+    assert sum(agreement["matrix"]["\uf070"].values()) == 14
+    assert agreement["undefined"] == []
 
 
 def test_json_risks(payload: dict[str, object]) -> None:
@@ -116,6 +119,7 @@ def test_methodology_options(db: str) -> None:
     data = json.loads(out)
     assert data["methodology"]["threshold_basis"] == "progress"
     assert data["methodology"]["places"] is None
+    assert data["methodology"]["partially_at"] == "60"  # the package's, not overridden
     gbd = next(p for p in data["pies"] if p["id"] == "3.1-06.2")
     assert gbd["computed_rating"] == "not_achieved"  # (75 − 71) ÷ (85 − 71) = 29%
 

@@ -4,17 +4,21 @@ published marks, and the risk summary."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
+from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import PublishedMark, Rating
+from rbm.domain.enums import Rating
 from rbm.domain.text import Lang
+from rbm.engine.rating.marks import allowed, mark_label, mark_text
 from rbm.engine.rating.messages import percent
-from rbm.engine.rating.methodology import Methodology, PerYear, ThresholdBasis
+from rbm.engine.rating.methodology import Methodology, PerYear, ThresholdBasis, methodology_of
 from rbm.engine.rating.report import RatingReport, rating_report
 from rbm.engine.rating.risks import ORGANIZATIONAL, UNASSIGNED, RiskGroup
 from rbm.engine.rating.totals import PublishedComparison
@@ -27,21 +31,43 @@ def assess(
     format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
     biennium: Annotated[str | None, typer.Option("--biennium")] = None,
     basis: Annotated[
-        ThresholdBasis,
+        ThresholdBasis | None,
         typer.Option("--threshold-basis", help="Thresholds: actual ÷ target, or progress."),
-    ] = ThresholdBasis.RATIO,
+    ] = None,
     per_year: Annotated[
-        PerYear, typer.Option("--per-year", help="Per-year targets: the lowest year or the mean.")
-    ] = PerYear.MINIMUM,
+        PerYear | None,
+        typer.Option("--per-year", help="Per-year targets: the lowest year or the mean."),
+    ] = None,
+    partially_at: Annotated[
+        float | None,
+        typer.Option("--partially-at", min=0, help="Lowest achievement (%) rated partially."),
+    ] = None,
+    places: Annotated[
+        int | None,
+        typer.Option("--places", min=0, max=6, help="Round achievements to these decimals."),
+    ] = None,
     exact: Annotated[
         bool, typer.Option("--exact", help="Compare unrounded achievements with the bands.")
     ] = False,
 ) -> None:
-    """Rate every PIE (Appendix A methodology); totals beside the published ones; risks."""
+    """Rate every PIE with the package's methodology (each option overrides one setting);
+    totals beside the published ones; agreement with the published marks; risks."""
     settings = settings_of(ctx)
     lang = settings.lang
     dataset = stored_dataset(settings, biennium)
-    methodology = Methodology(threshold_basis=basis, per_year=per_year, places=None if exact else 0)
+    package = methodology_of(dataset.biennium.settings)
+    try:
+        methodology = replace(
+            package,
+            threshold_basis=basis or package.threshold_basis,
+            per_year=per_year or package.per_year,
+            partially_at=package.partially_at
+            if partially_at is None
+            else Decimal(str(partially_at)),
+            places=None if exact else package.places if places is None else places,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--partially-at") from error
     report = rating_report(dataset, methodology)
     if format == OutputFormat.JSON:
         out.print_json(json.dumps(report.to_dict(lang), ensure_ascii=False))
@@ -53,8 +79,8 @@ def _rating(rating: Rating, lang: Lang) -> str:
     return t(f"rating.{rating.value}", lang)
 
 
-def _mark(mark: PublishedMark | None, lang: Lang) -> str:
-    return t("assess.none", lang) if mark is None else t(f"assess.mark.{mark.name.lower()}", lang)
+def _mark(mark: str | None, lang: Lang) -> str:
+    return t("assess.none", lang) if mark is None else mark_text(mark)
 
 
 def _print_text(report: RatingReport, dataset: Dataset, lang: Lang) -> None:
@@ -183,7 +209,7 @@ def _print_agreement(report: RatingReport, lang: Lang) -> None:
         table.add_column(_rating(rating, lang), justify="right")
     for mark, row in a.matrix.items():
         if sum(row.values()):
-            table.add_row(_mark(mark, lang), *(str(row[r]) for r in Rating))
+            table.add_row(mark_label(mark, report.marks, lang), *(str(row[r]) for r in Rating))
     out.print(table)
     out.print(
         t(
@@ -197,6 +223,11 @@ def _print_agreement(report: RatingReport, lang: Lang) -> None:
     )
     if a.disagreements:
         out.print(t("assess.agreement.disagreements", lang, ids=", ".join(a.disagreements)))
+    for mark in a.undefined:  # not in the package's vocabulary: agrees with no rating
+        error = DataError(
+            "enum-error", "pies", None, "published_mark", mark, {"allowed": allowed(report.marks)}
+        )
+        out.print(error.message(lang), highlight=False)
 
 
 def _print_risks(report: RatingReport, dataset: Dataset, lang: Lang) -> None:

@@ -1,5 +1,5 @@
 """The reconcile command: every published total and percentage recomputed, every marginal
-two sources give compared, and the transfers checked against FR 3.4."""
+two sources give compared, and the transfers checked against the package's transfer rule."""
 
 from __future__ import annotations
 
@@ -39,8 +39,12 @@ def reconcile(
         typer.Option("--tolerance", help="Fixed tolerance instead of the rounding-aware one."),
     ] = None,
     basis: Annotated[
-        TransferBasis, typer.Option("--transfer-basis", help="FR 3.4 on net or gross transfers.")
-    ] = TransferBasis.NET,
+        TransferBasis | None,
+        typer.Option(
+            "--transfer-basis",
+            help="The transfer limit on net or gross transfers (default: the package's rule).",
+        ),
+    ] = None,
     show: Annotated[
         Show, typer.Option("--show", help="Which findings the text lists.")
     ] = Show.ROUNDING,
@@ -50,8 +54,10 @@ def reconcile(
     settings = settings_of(ctx)
     lang = settings.lang
     dataset = stored_dataset(settings, biennium)
-    options = Settings(
-        tolerance=None if tolerance is None else Decimal(str(tolerance)), transfer_basis=basis
+    options = Settings.of(
+        dataset.biennium.settings,
+        tolerance=None if tolerance is None else Decimal(str(tolerance)),
+        transfer_basis=basis,
     )
     result = run_reconcile(dataset, options)
     transfers = transfer_report(dataset)
@@ -60,7 +66,7 @@ def reconcile(
             "summary": result.summary(),
             "findings": [_finding_json(f, dataset.biennium.currency) for f in result.findings],
             "unchecked": list(result.unchecked),
-            "transfers": transfers.to_dict(basis),
+            "transfers": transfers.to_dict(options.transfer_basis),
         }
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
@@ -75,7 +81,7 @@ def reconcile(
         chosen = [f for f in result.findings if f.klass == klass]
         if klass in wanted and chosen:
             out.print(_findings_table(dataset, chosen, klass, lang))
-    out.print(_transfers_table(dataset, transfers, basis, lang))
+    out.print(_transfers_table(dataset, transfers, options.transfer_basis, lang))
     if result.unchecked:
         out.print(t("reconcile.unchecked", lang, count=len(result.unchecked)), highlight=False)
 
@@ -125,34 +131,29 @@ def _findings_table(
 def _transfers_table(
     dataset: Dataset, report: TransferReport, basis: TransferBasis, lang: Lang
 ) -> Table:
+    """Transfers per sector; the limit and breach columns only when the package has a rule."""
     sectors = {s.code: s.name.get(lang) for s in dataset.sectors}
     table = Table(title=t("reconcile.transfers.title", lang, basis=t(f"basis.{basis.value}", lang)))
-    for key in (
-        "sector",
-        "in",
-        "out",
-        "net",
-        "pct_sector",
-        "pct_total",
-        "limit",
-        "breach_net",
-        "breach_gross",
-    ):
+    keys = ["sector", "in", "out", "net", "pct_sector", "pct_total"]
+    if report.rule is not None:
+        keys += ["limit", "breach_net", "breach_gross"]
+    for key in keys:
         table.add_column(
             t(f"reconcile.transfers.{key}", lang), justify="left" if key == "sector" else "right"
         )
     breaches = {b.value: {x.sector for x in report.breaches[b]} for b in TransferBasis}
     for line in report.lines:
         limit = report.limits.get(line.sector)
-        table.add_row(
-            sectors.get(line.sector, line.sector),
-            number_text(line.transfers_in),
-            number_text(line.transfers_out),
-            number_text(line.net),
-            "-" if line.pct_sector is None else f"{line.pct_sector}%",
-            "-" if line.pct_total is None else f"{line.pct_total}%",
-            "-" if limit is None else number_text(limit),
-            "✗" if line.sector in breaches["net"] else "",
-            "✗" if line.sector in breaches["gross"] else "",
-        )
+        cells = {
+            "sector": sectors.get(line.sector, line.sector),
+            "in": number_text(line.transfers_in),
+            "out": number_text(line.transfers_out),
+            "net": number_text(line.net),
+            "pct_sector": "-" if line.pct_sector is None else f"{line.pct_sector}%",
+            "pct_total": "-" if line.pct_total is None else f"{line.pct_total}%",
+            "limit": "-" if limit is None else number_text(limit),
+            "breach_net": "✗" if line.sector in breaches["net"] else "",
+            "breach_gross": "✗" if line.sector in breaches["gross"] else "",
+        }
+        table.add_row(*(cells[key] for key in keys))
     return table

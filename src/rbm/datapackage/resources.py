@@ -228,7 +228,11 @@ RESOURCES: tuple[Resource, ...] = (
             Field("actual_flags", required=False),
             Field("response_rate", "number", required=False, minimum=ZERO),
             Field("confidence_interval", required=False),
-            Field("published_mark", required=False, enum=e.PublishedMark),
+            Field(
+                "published_mark",
+                required=False,
+                description="the rating mark as printed, a key of the `marks` setting",
+            ),
             Field("assessor_rating", required=False, enum=e.Rating),
             Field("assessor_justification", "text", required=False),
             Field("reading_note", required=False),

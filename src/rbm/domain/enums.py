@@ -75,14 +75,6 @@ class Rating(StrEnum):
     DISCONTINUED = "discontinued"  # 终止
 
 
-class PublishedMark(StrEnum):
-    """The rating glyph exactly as the extracted text shows it (its colour was lost)."""
-
-    DOT = "\u26ab"  # ⚫ fully, partially or not assessable
-    NOT_ACHIEVED = "\uf070"  # private-use glyph that renders blank
-    DISCONTINUED = "\u29eb"  # ⧫
-
-
 class TargetKind(StrEnum):
     """Structured shapes of a target; each has its own achievement formula."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rbm.domain.enums import FootnoteKind, FootnoteScope, PublishedMark, Rating, TargetKind
+from rbm.domain.enums import FootnoteKind, FootnoteScope, Rating, TargetKind
 from rbm.domain.text import Text
 
 
@@ -80,7 +80,7 @@ class Pie:
     actual_flags: str | None  # ";"-separated: final, preliminary, estimate, corrected
     response_rate: Decimal | None
     confidence_interval: str | None
-    published_mark: PublishedMark | None
+    published_mark: str | None  # as printed; its meaning is the package's `marks` setting
     assessor_rating: Rating | None
     assessor_justification: Text
     reading_note: str | None  # the reading chosen where the source is ambiguous

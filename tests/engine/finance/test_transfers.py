@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from rbm.domain.enums import Unit
 from rbm.domain.finance import Transfer
-from rbm.engine.finance.transfers import TransferBasis, fr34_breaches, transfer_lines
+from rbm.engine.finance.transfers import TransferBasis, TransferLimit, breaches, transfer_lines
 
 APPROVED = {
     "pt": D("214036"),
@@ -15,6 +15,7 @@ APPROVED = {
     "un": D("8171"),
     "afm": D("593283"),
 }  # total 857,300
+FR34 = TransferLimit(D("0.05"), D("0.01"))  # WIPO's rule, as its package states it
 
 
 def transfer(sector: str, t_in: str, t_out: str, unit: Unit = Unit.THOUSAND) -> Transfer:
@@ -35,14 +36,14 @@ def test_units_are_converted() -> None:
     assert line.net == D("3786")
 
 
-def test_fr34_limit_is_the_higher_of_5_percent_and_1_percent() -> None:
+def test_the_limit_is_the_higher_of_the_sector_and_the_total_share() -> None:
     lines = transfer_lines(
         [transfer("pt", "24264", "15050"), transfer("un", "16634", "20797")], APPROVED
     )
-    gross = fr34_breaches(lines, APPROVED, TransferBasis.GROSS)
+    gross = breaches(lines, APPROVED, TransferBasis.GROSS, FR34)
     # pt: 5% of 214,036 = 10,701.8 > 1% of 857,300 = 8,573; un: 1% wins over 5% of 8,171
     assert [(b.sector, b.limit) for b in gross] == [("pt", D("10701.80")), ("un", D("8573.00"))]
-    assert fr34_breaches(lines, APPROVED, TransferBasis.NET) == []
+    assert breaches(lines, APPROVED, TransferBasis.NET, FR34) == []
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**7), min_size=2, max_size=9))
@@ -63,5 +64,5 @@ def test_more_transfer_never_removes_a_breach(base: int, extra: int) -> None:
     small = transfer_lines([Transfer("a", D(base), D(0), Unit.THOUSAND, "x")], approved)
     large = transfer_lines([Transfer("a", D(base + extra), D(0), Unit.THOUSAND, "x")], approved)
     for basis in TransferBasis:
-        if fr34_breaches(small, approved, basis):
-            assert fr34_breaches(large, approved, basis)
+        if breaches(small, approved, basis, FR34):
+            assert breaches(large, approved, basis, FR34)

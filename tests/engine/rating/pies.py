@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rbm.domain.enums import PublishedMark, Rating, TargetKind
+from rbm.domain.enums import Rating, TargetKind
 from rbm.domain.framework import Pie
 from rbm.domain.text import Text
 
@@ -18,7 +18,7 @@ def pie(
     unit: str | None = None,
     id: str = "1.1-01.1",
     indicator: str = "1.1-01",
-    mark: PublishedMark | None = None,
+    mark: str | None = None,
     assessor: Rating | None = None,
     justification: str = "",
 ) -> Pie:

@@ -12,7 +12,6 @@ from rbm.domain.enums import (
     FigureUnit,
     FootnoteKind,
     FootnoteScope,
-    PublishedMark,
     Rating,
     TargetKind,
 )
@@ -25,6 +24,7 @@ from rbm.domain.framework import (
     Pillar,
     Sector,
 )
+from rbm.domain.settings import Settings
 from rbm.domain.text import Text
 from rbm.engine.rating.assess import assess_dataset, assess_pie
 from rbm.engine.rating.methodology import Methodology, NotComparable
@@ -34,7 +34,11 @@ from tests.engine.rating.pies import pie
 from tests.strategies import BIENNIUM
 
 K = TargetKind
-DOT, NOT_ACHIEVED = PublishedMark.DOT, PublishedMark.NOT_ACHIEVED
+DOT, NOT_ACHIEVED = "●", "✗"  # a vocabulary of marks, as a package's settings give it
+MARKS = {
+    DOT: frozenset({Rating.FULLY, Rating.PARTIALLY, Rating.NOT_ASSESSABLE}),
+    NOT_ACHIEVED: frozenset({Rating.NOT_ACHIEVED}),
+}
 
 
 def figure(id: str, measure: str, value: int, note: str | None) -> PublishedFigure:
@@ -47,7 +51,7 @@ def figure(id: str, measure: str, value: int, note: str | None) -> PublishedFigu
 def framework(*pies: Any, **records: tuple[object, ...]) -> Dataset:
     """Two pillars, three results, three indicators; a and b contribute to indicator 1.1-01."""
     return Dataset(
-        BIENNIUM,
+        replace(BIENNIUM, settings=Settings(marks=MARKS)),
         pillars=(Pillar("1", 1, Text("一"), "S"), Pillar("F", 2, Text("基石"), "S")),
         results=(
             ExpectedResult("1.1", "1", 1, Text("r"), "S"),

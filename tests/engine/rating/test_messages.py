@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from rbm import i18n
-from rbm.domain.enums import PublishedMark, Rating, TargetKind
+from rbm.domain.enums import Rating, TargetKind
 from rbm.engine.rating import methodology
 from rbm.engine.rating.methodology import NotComparable, PerYear, ThresholdBasis
 
@@ -29,7 +29,7 @@ def test_computed_keys_exist() -> None:
     keys |= {f"rating.aggregate.{p.value}" for p in PerYear}
     keys |= {f"assess.basis.{b.value}" for b in ThresholdBasis}
     keys |= {f"assess.not_comparable.{n.value}" for n in NotComparable}
-    keys |= {f"assess.mark.{m.name.lower()}" for m in PublishedMark}
+    keys |= {"rating.separator", "error.enum-error.title"}  # a mark's label (marks.mark_label)
     keys |= {f"assess.by_{g}" for g in ("pillar", "result", "sector")}
     keys |= {f"risk.by_{g}" for g in ("owner", "result")}
     text = CLI.read_text("utf-8")

@@ -35,6 +35,9 @@ from rbm.domain.finance import BudgetFact
 from rbm.domain.money import convert
 
 FACT_DIMENSIONS = ("year", "sector", "result", "cost_category", "union", "funding")
+ANY = "*"  # a grain value: every member of the dimension (facts that leave it empty excluded)
+ALLOCATED = "allocated"  # a grain key: the allocated sectors only, as totals that leave out
+# the unallocated lines are printed
 DERIVED = {"pillar": "result"}  # a dimension computed from another through its parent map
 
 Grain = Mapping[str, object]
@@ -67,11 +70,24 @@ class Cube:
             out[fact.phase].append(fact)
         return out
 
-    def cell(self, phase: BudgetPhase, grain: Grain, prefer: Sequence[str] = ()) -> Cell:
-        """The measure of `phase` at `grain` (dimension → value; absent means all)."""
+    def cell(
+        self,
+        phase: BudgetPhase,
+        grain: Grain,
+        prefer: Sequence[str] = (),
+        only: bool = False,
+        without: Mapping[str, frozenset[str]] | None = None,
+    ) -> Cell:
+        """The measure of `phase` at `grain` (dimension → value; absent means all); with
+        `only`, facts of the `prefer` sources alone count; `without` leaves out the facts of
+        some codes (e.g. the unallocated sector)."""
         wanted = {k: v for k, v in grain.items() if v is not None}
         matching = [f for f in self._by_phase.get(phase, ()) if self._matches(f, wanted)]
-        exact = [f for f in matching if _dims(f) == set(wanted)]
+        for dim, codes in (without or {}).items():
+            matching = [f for f in matching if getattr(f, dim) not in codes]
+        if only and prefer:
+            matching = [f for f in matching if any(fnmatchcase(f.source, p) for p in prefer)]
+        exact = [f for f in matching if _at(f, wanted)]
         if exact:
             return self._cell(_choose(_groups(exact, prefer)), "stored")
         if not matching:
@@ -88,7 +104,8 @@ class Cube:
             base = DERIVED.get(dim)
             if base is not None:
                 code = getattr(fact, base)
-                if code is None or self.parents.get(dim, {}).get(str(code)) != str(value):
+                parent = None if code is None else self.parents.get(dim, {}).get(str(code))
+                if parent is None or (value != ANY and parent != str(value)):
                     return False
             elif not self._within(dim, getattr(fact, dim), value):
                 return False
@@ -96,6 +113,8 @@ class Cube:
 
     def _within(self, dim: str, code: object, value: object) -> bool:
         """`code` is `value` or lies under it in the dimension's hierarchy."""
+        if value == ANY:
+            return code is not None
         parents = self.parents.get(dim, {})
         seen = 0
         while code is not None and seen <= len(parents):
@@ -103,6 +122,13 @@ class Cube:
                 return True
             code, seen = parents.get(str(code)), seen + 1
         return False
+
+
+def _at(fact: BudgetFact, wanted: Mapping[str, object]) -> bool:
+    """The fact is stored at exactly the grain: the same dimensions, the same codes."""
+    return _dims(fact) == set(wanted) and all(
+        str(getattr(fact, d)) == str(v) for d, v in wanted.items()
+    )
 
 
 def _dims(fact: BudgetFact) -> set[str]:

@@ -1,4 +1,6 @@
-"""Budget transfers between sectors and the Financial Regulation 3.4 limit."""
+"""Budget transfers between sectors and the limit a package's transfer rule sets on them
+(WIPO's Financial Regulation 3.4 is one: the larger of 5% of the receiving sector's budget and
+1% of the total; the percentages are the package's `rbm.transfer_rule`)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from enum import StrEnum
 from rbm.domain.enums import Unit
 from rbm.domain.finance import Transfer
 from rbm.domain.money import convert
+from rbm.domain.settings import TransferRule
 from rbm.engine.finance.ratios import percent
 
 
 class TransferBasis(StrEnum):
-    """What FR 3.4's limit is compared with; the regulation does not say."""
+    """What a transfer limit is compared with (WIPO's FR 3.4 does not say)."""
 
     NET = "net"  # transfers in − transfers out
     GROSS = "gross"  # transfers in
@@ -32,22 +35,33 @@ class TransferLine:
 
 @dataclass(frozen=True)
 class Breach:
-    """A sector whose transfers exceed the FR 3.4 limit on the chosen basis."""
+    """A sector whose transfers exceed the limit on the chosen basis."""
 
     sector: str
     basis: TransferBasis
     amount: Decimal
     limit: Decimal
-    sector_limit: Decimal  # 5% of the sector's biennial allotment
-    total_limit: Decimal  # 1% of the total budget
+    sector_limit: Decimal  # the sector share of its biennial allotment
+    total_limit: Decimal  # the total share of the total budget
 
 
 @dataclass(frozen=True)
-class Fr34Rule:
-    """5% of the receiving sector's allotment or 1% of the total budget, whichever is higher."""
+class TransferLimit:
+    """A transfer into a sector may not exceed the larger of `sector_share` of the sector's
+    allotment and `total_share` of the total budget, compared on `basis`."""
 
-    sector_share: Decimal = Decimal("0.05")
-    total_share: Decimal = Decimal("0.01")
+    sector_share: Decimal
+    total_share: Decimal
+    basis: TransferBasis = TransferBasis.NET
+
+    @classmethod
+    def of(cls, rule: TransferRule) -> TransferLimit:
+        """The limit a package's rule sets (its percentages as shares)."""
+        return cls(rule.sector_pct / 100, rule.total_pct / 100, TransferBasis(rule.basis))
+
+    def limit(self, approved: Decimal, total: Decimal) -> Decimal:
+        """The limit of a sector with `approved` out of `total`."""
+        return max(approved * self.sector_share, total * self.total_share)
 
 
 def transfer_lines(
@@ -73,20 +87,20 @@ def transfer_lines(
     return lines
 
 
-def fr34_breaches(
+def breaches(
     lines: Sequence[TransferLine],
     approved: Mapping[str, Decimal],
     basis: TransferBasis,
-    rule: Fr34Rule = Fr34Rule(),
+    rule: TransferLimit,
 ) -> list[Breach]:
-    """Every sector whose transfers in (gross) or net transfers exceed its FR 3.4 limit."""
+    """Every sector whose transfers in (gross) or net transfers exceed its limit."""
     total = sum(approved.values(), Decimal(0))
     total_limit = total * rule.total_share
-    breaches = []
+    found = []
     for line in lines:
         sector_limit = approved.get(line.sector, Decimal(0)) * rule.sector_share
         limit = max(sector_limit, total_limit)
         amount = line.transfers_in if basis == TransferBasis.GROSS else line.net
         if amount > limit:
-            breaches.append(Breach(line.sector, basis, amount, limit, sector_limit, total_limit))
-    return breaches
+            found.append(Breach(line.sector, basis, amount, limit, sector_limit, total_limit))
+    return found

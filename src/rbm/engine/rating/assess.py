@@ -5,39 +5,29 @@
 - assessor rating: accepted when it comes with a justification (zh or en); an assessor rating
   without one is shown but not used.
 - final rating: the accepted assessor rating if there is one, else the computed rating.
-- agreement: whether the computed rating is one of the ratings the published glyph stands for
-  (⚫ fully, partially or not assessable; U+F070 not achieved; ⧫ discontinued).
-
->>> from rbm.domain.enums import PublishedMark as M, Rating as R
->>> agrees(R.PARTIALLY, M.DOT), agrees(R.PARTIALLY, M.NOT_ACHIEVED)
-(True, False)
+- agreement: whether the computed rating is one of the ratings the published mark stands for
+  in the package's vocabulary of marks (`settings.marks`, see `marks`); a mark the
+  vocabulary does not define agrees with nothing.
+- methodology: the package's (`methodology_of(settings)`) unless one is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import FootnoteKind, FootnoteScope, PublishedMark, Rating
+from rbm.domain.enums import FootnoteKind, FootnoteScope, Rating
 from rbm.domain.framework import Footnote, Pie
 from rbm.domain.text import Lang
 from rbm.engine.rating.achievement import Achievement, achieve
+from rbm.engine.rating.marks import Marks, meaning
 from rbm.engine.rating.messages import Message
-from rbm.engine.rating.methodology import Methodology, rate
-
-# What each published glyph can stand for (its colour was lost in extraction).
-MARK_RATINGS: dict[PublishedMark, frozenset[Rating]] = {
-    PublishedMark.DOT: frozenset({Rating.FULLY, Rating.PARTIALLY, Rating.NOT_ASSESSABLE}),
-    PublishedMark.NOT_ACHIEVED: frozenset({Rating.NOT_ACHIEVED}),
-    PublishedMark.DISCONTINUED: frozenset({Rating.DISCONTINUED}),
-}
+from rbm.engine.rating.methodology import Methodology, methodology_of, rate
 
 UNASSIGNED = "unassigned"
-
-
-def agrees(rating: Rating, mark: PublishedMark) -> bool:
-    return rating in MARK_RATINGS[mark]
+NO_MARKS: Marks = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +42,17 @@ class Assessment:
     computed: Rating
     assessor_accepted: bool
     final: Rating
+    mark_means: tuple[Rating, ...] = ()  # what the published mark stands for; () if undefined
 
     @property
     def agrees(self) -> bool | None:
-        """Whether the computed rating fits the published glyph; None when none is printed."""
-        mark = self.pie.published_mark
-        return None if mark is None else agrees(self.computed, mark)
+        """Whether the computed rating fits the published mark; None when none is printed."""
+        return None if self.pie.published_mark is None else self.computed in self.mark_means
+
+    @property
+    def mark_defined(self) -> bool | None:
+        """Whether the package's vocabulary defines the published mark; None without a mark."""
+        return None if self.pie.published_mark is None else bool(self.mark_means)
 
     @property
     def explanation(self) -> Message:
@@ -108,21 +103,26 @@ def assess_pie(
     pillar: str | None = None,
     sectors: tuple[str, ...] = (),
     not_comparable: Footnote | None = None,
+    marks: Marks = NO_MARKS,
 ) -> Assessment:
-    """Rate one PIE; the keyword arguments place it in the framework (see `assess_dataset`)."""
+    """Rate one PIE; the keyword arguments place it in the framework and give the package's
+    vocabulary of published marks (see `assess_dataset`)."""
     m = methodology or Methodology()
     achievement = achieve(pie, m, not_comparable)
     computed = computed_rating(achievement, m)
     accepted = pie.assessor_rating is not None and bool(_justification(pie).strip())
     final = pie.assessor_rating if accepted and pie.assessor_rating is not None else computed
-    return Assessment(pie, result, pillar, sectors, achievement, computed, accepted, final)
+    means = () if pie.published_mark is None else meaning(pie.published_mark, marks)
+    return Assessment(pie, result, pillar, sectors, achievement, computed, accepted, final, means)
 
 
 def assess_dataset(
     dataset: Dataset, methodology: Methodology | None = None
 ) -> tuple[Assessment, ...]:
-    """Every PIE of the dataset, rated, in framework order (result, indicator, PIE)."""
-    m = methodology or Methodology()
+    """Every PIE of the dataset, rated, in framework order (result, indicator, PIE); the
+    methodology is the package's unless one is given."""
+    settings = dataset.biennium.settings
+    m = methodology or methodology_of(settings)
     indicators = {i.id: i for i in dataset.indicators}
     results = {r.code: r for r in dataset.results}
     sector_order = {s.code: s.order for s in dataset.sectors}
@@ -156,6 +156,7 @@ def assess_dataset(
                 sectors=tuple(linked),
                 not_comparable=caveats.get((FootnoteScope.PIE, pie.id))
                 or caveats.get((FootnoteScope.INDICATOR, pie.indicator)),
+                marks=settings.marks,
             )
         )
     return tuple(assessed)

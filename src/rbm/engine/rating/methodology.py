@@ -1,17 +1,20 @@
-"""The rating methodology (Appendix A of the WIPO report): settings, not constants in code.
+"""The rating methodology: settings of the package (its `rbm.rating` block), not constants.
 
     achievement (percent of target)   rating
-    >= fully_at (100)                 fully achieved       完全实现
-    >= partially_at (60)              partially achieved   部分实现
+    >= fully_at (default 100)         fully achieved       完全实现
+    >= partially_at (default 60)      partially achieved   部分实现
     below partially_at                not achieved         未实现
     cannot be computed                not assessable       无法评估
     indicator no longer used          discontinued         终止
 
-Appendix A prints the bands in whole percents ("100%", "60% to 99%", "below 60%"), which
-leaves 99–100% (and 59–60%) open. `places` closes the gap: the achievement is rounded half
-up to that many decimal places before it is compared with the bands, so with the default 0
-99.5% counts as 100% (fully) and 59.5% as 60% (partially); `places=None` compares the
-exact value, so anything below 100% is at most partially achieved.
+`methodology_of(settings)` reads a package's methodology; a key it does not set keeps the
+default of `Methodology` (the generic bands above).
+
+Bands printed in whole percents ("100%", "60% to 99%", "below 60%") leave 99–100% (and
+59–60%) open. `places` closes the gap: the achievement is rounded half up to that many
+decimal places before it is compared with the bands, so with the default 0 99.5% counts as
+100% (fully) and 59.5% as 60% (partially); `places=None` compares the exact value, so
+anything below 100% is at most partially achieved.
 
 >>> from decimal import Decimal
 >>> rate(Decimal("99.5"), Methodology())
@@ -28,6 +31,7 @@ from enum import StrEnum
 
 from rbm.domain.enums import Rating
 from rbm.domain.money import round_half_up
+from rbm.domain.settings import Settings
 
 
 class ThresholdBasis(StrEnum):
@@ -97,3 +101,23 @@ def rate(percent: Decimal, methodology: Methodology) -> Rating:
     if value >= methodology.partially_at:
         return Rating.PARTIALLY
     return Rating.NOT_ACHIEVED
+
+
+def methodology_of(settings: Settings) -> Methodology:
+    """The methodology a package's settings give (checked when the package was read); each
+    key they leave out keeps its default.
+
+    >>> m = methodology_of(Settings(rating={"partially_at": Decimal(75), "places": None}))
+    >>> m.fully_at, m.partially_at, m.places
+    (Decimal('100'), Decimal('75'), None)
+    """
+    r, default = settings.rating, Methodology()
+    places = r.get("places", default.places)
+    return Methodology(
+        fully_at=Decimal(str(r.get("fully_at", default.fully_at))),
+        partially_at=Decimal(str(r.get("partially_at", default.partially_at))),
+        places=places if places is None else int(str(places)),
+        threshold_basis=ThresholdBasis(str(r.get("threshold_basis", default.threshold_basis))),
+        per_year=PerYear(str(r.get("per_year", default.per_year))),
+        not_comparable=NotComparable(str(r.get("not_comparable", default.not_comparable))),
+    )

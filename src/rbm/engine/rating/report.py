@@ -1,6 +1,7 @@
 """The rating report of a biennium: every PIE assessed, the totals beside the published ones,
-the agreement with the published glyphs and the risk summary; one view model for the
-command line's table and its JSON."""
+the agreement with the published marks and the risk summary; one view model for the
+command line's table and its JSON. The methodology and the vocabulary of marks are the
+package's settings unless a methodology is given."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rbm.domain.enums import Rating
 from rbm.domain.money import round_half_up
 from rbm.domain.text import Lang
 from rbm.engine.rating.assess import Assessment, assess_dataset
-from rbm.engine.rating.methodology import Methodology
+from rbm.engine.rating.marks import Marks, meaning
+from rbm.engine.rating.methodology import Methodology, methodology_of
 from rbm.engine.rating.risks import RiskSummary, summarize_risks
 from rbm.engine.rating.totals import (
     Agreement,
@@ -35,6 +37,7 @@ class RatingReport:
     published: tuple[PublishedComparison, ...]
     agreement: Agreement
     risks: RiskSummary
+    marks: Marks  # the package's vocabulary of published marks
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
         return {
@@ -66,10 +69,11 @@ class RatingReport:
                     "agree": self.agreement.agree,
                     "disagree": self.agreement.disagree,
                     "unmarked": self.agreement.unmarked,
-                    "matrix": {
-                        mark.name.lower(): _ratings(row)
-                        for mark, row in self.agreement.matrix.items()
+                    "marks": {
+                        mark: [r.value for r in meaning(mark, self.marks)] for mark in self.marks
                     },
+                    "matrix": {mark: _ratings(row) for mark, row in self.agreement.matrix.items()},
+                    "undefined": list(self.agreement.undefined),
                     "disagreements": list(self.agreement.disagreements),
                 },
             },
@@ -78,7 +82,9 @@ class RatingReport:
 
 
 def rating_report(dataset: Dataset, methodology: Methodology | None = None) -> RatingReport:
-    m = methodology or Methodology()
+    """The report with `methodology`, or the package's (`methodology_of`) when none is given."""
+    settings = dataset.biennium.settings
+    m = methodology or methodology_of(settings)
     assessed = assess_dataset(dataset, m)
     sectors = [s.code for s in sorted(dataset.sectors, key=lambda s: s.order)]
     results = [r.code for r in sorted(dataset.results, key=lambda r: r.order)]
@@ -90,8 +96,9 @@ def rating_report(dataset: Dataset, methodology: Methodology | None = None) -> R
         totals=final,
         computed=count_totals(assessed, sectors, computed=True).by_rating,
         published=compare_published(dataset.published_figures, final),
-        agreement=agreement(assessed),
+        agreement=agreement(assessed, settings.marks),
         risks=summarize_risks(dataset.risks, sectors, results),
+        marks=settings.marks,
     )
 
 
@@ -130,7 +137,7 @@ def pie_dict(a: Assessment, lang: Lang) -> dict[str, Any]:
         "achievement": achievement_text(a.achievement.percent),
         "not_assessable_reason": a.achievement.reason,
         "computed_rating": a.computed.value,
-        "published_mark": pie.published_mark.value if pie.published_mark else None,
+        "published_mark": pie.published_mark,
         "agrees_with_mark": a.agrees,
         "assessor_rating": pie.assessor_rating.value if pie.assessor_rating else None,
         "assessor_justification": pie.assessor_justification.get(lang) or None,

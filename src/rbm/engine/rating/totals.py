@@ -1,5 +1,5 @@
 """Totals of assessed PIEs (by rating, pillar, result, sector), their agreement with the
-published glyphs, and our totals beside the totals the source publishes.
+published marks, and our totals beside the totals the source publishes.
 
 A PIE counts once in each sector its indicator is linked to (through `indicator_sectors`), so
 the sector totals add up to more than the PIEs when indicators are shared; a PIE whose
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rbm.domain.enums import PublishedMark, Rating
+from rbm.domain.enums import Rating
 from rbm.domain.finance import PublishedFigure
 from rbm.engine.rating.assess import UNASSIGNED, Assessment
 
@@ -73,35 +73,40 @@ def count_totals(
 
 @dataclass(frozen=True)
 class Agreement:
-    """Computed ratings against the published glyphs."""
+    """Computed ratings against the published marks, in the package's vocabulary of marks."""
 
-    compared: int  # PIEs with a glyph
+    compared: int  # PIEs with a mark
     agree: int
-    unmarked: int  # PIEs without a glyph: not compared
-    matrix: dict[PublishedMark, dict[Rating, int]]  # glyph → computed rating → PIEs
+    unmarked: int  # PIEs without a mark: not compared
+    matrix: dict[str, dict[Rating, int]]  # mark → computed rating → PIEs
     disagreements: tuple[str, ...]  # PIE ids
+    undefined: tuple[str, ...] = ()  # marks the vocabulary does not define (they agree with none)
 
     @property
     def disagree(self) -> int:
         return self.compared - self.agree
 
 
-def agreement(assessments: Iterable[Assessment]) -> Agreement:
-    matrix = {mark: dict.fromkeys(Rating, 0) for mark in PublishedMark}
+def agreement(assessments: Iterable[Assessment], marks: Iterable[str] = ()) -> Agreement:
+    """The agreement of each marked PIE; the matrix has a row for each mark of the vocabulary
+    (`marks`, in its order) and then for each undefined mark found, in order of appearance."""
+    matrix = {mark: dict.fromkeys(Rating, 0) for mark in marks}
     compared = agree = unmarked = 0
-    disagreements = []
+    disagreements, undefined = [], []
     for a in assessments:
         mark = a.pie.published_mark
         if mark is None:
             unmarked += 1
             continue
         compared += 1
-        matrix[mark][a.computed] += 1
+        if not a.mark_defined and mark not in undefined:
+            undefined.append(mark)
+        matrix.setdefault(mark, dict.fromkeys(Rating, 0))[a.computed] += 1
         if a.agrees:
             agree += 1
         else:
             disagreements.append(a.pie.id)
-    return Agreement(compared, agree, unmarked, matrix, tuple(disagreements))
+    return Agreement(compared, agree, unmarked, matrix, tuple(disagreements), tuple(undefined))
 
 
 @dataclass(frozen=True)

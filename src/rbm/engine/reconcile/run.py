@@ -10,11 +10,11 @@ from rbm.engine.reconcile.ledger import Ledger
 from rbm.engine.reconcile.lookup import Lookup
 from rbm.engine.reconcile.settings import Settings
 
-DEFAULT = Settings()
 
-
-def reconcile(dataset: Dataset, settings: Settings = DEFAULT) -> Reconciliation:
-    """All findings, and the published figures that no check could recompute."""
+def reconcile(dataset: Dataset, settings: Settings | None = None) -> Reconciliation:
+    """All findings, and the published figures that no check could recompute; the settings
+    are the package's (`Settings.of`) unless given."""
+    settings = settings or Settings.of(dataset.biennium.settings)
     ledger = Ledger(dataset)
     figures = published(dataset)
     lookup = Lookup(ledger, figures)

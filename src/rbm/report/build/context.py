@@ -13,7 +13,7 @@ from rbm.domain.enums import BudgetPhase, Unit
 from rbm.domain.finance import BudgetFact
 from rbm.domain.money import convert
 from rbm.domain.text import Text
-from rbm.engine.finance.grain import Cube
+from rbm.engine.finance.grain import ALLOCATED, ANY, Cube
 from rbm.engine.finance.rollup import rollup
 from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.rating import RatingReport, rating_report
@@ -43,6 +43,10 @@ class Context:
         return text(f"report.unit.{scale}", currency=self.dataset.biennium.currency_label)
 
     @cached_property
+    def unallocated(self) -> frozenset[str]:
+        return frozenset(s.code for s in self.dataset.sectors if s.unallocated)
+
+    @cached_property
     def cube(self) -> Cube:
         parents: dict[str, dict[str, str | None]] = {
             "cost_category": {c.code: c.parent for c in self.dataset.cost_categories},
@@ -51,12 +55,22 @@ class Context:
         return Cube(self.dataset.budget_facts, parents)
 
     def printed_figure(
-        self, sources: Iterable[str], phase: BudgetPhase, dims: Mapping[str, object]
+        self,
+        sources: Iterable[str],
+        measure: str,
+        phase: str | None,
+        dims: Mapping[str, object],
     ) -> Figure | None:
-        """A total the report prints at exactly `dims`, from the first of `sources` with one."""
-        measure = "expenditure" if phase == BudgetPhase.EXECUTED else "budget"
+        """A figure the report prints at exactly `dims`, from the first of `sources` with one;
+        a dimension at ANY asks for the total of its members (printed as a total that
+        excludes the unallocated lines)."""
+        every = [d for d, v in dims.items() if v == ANY]
+        plain = {d: v for d, v in dims.items() if v != ANY and d != ALLOCATED}
+        excludes = None
+        if every:
+            excludes = ";".join(s.code for s in self.dataset.sectors if s.unallocated) or None
         for source in sources:
-            fig = self.printed.get((source, measure, phase.value, _key(dims), None))
+            fig = self.printed.get((source, measure, phase, _key(plain), excludes))
             if fig is not None:
                 return fig
         return None
@@ -108,7 +122,7 @@ class Context:
         dims: Mapping[str, object],
         computed: Decimal,
         parts: int = 1,
-        unit: Unit = Unit.KCHF,
+        unit: Unit = Unit.THOUSAND,
         excludes: str | None = None,
     ) -> tuple[str, ...]:
         """Note ids for a computed figure: one when the report prints a value that rounding
@@ -116,8 +130,8 @@ class Context:
         fig = self.printed.get((source, measure, phase, _key(dims), excludes))
         if fig is None:
             return ()
-        printed = convert(fig.amount, Unit.KCHF, unit)
-        bound = convert(fig.half, Unit.KCHF, unit) + half_unit(Decimal(1)) * parts
+        printed = convert(fig.amount, Unit.THOUSAND, unit)
+        bound = convert(fig.half, Unit.THOUSAND, unit) + half_unit(Decimal(1)) * parts
         if fig.unit == "percent":
             printed, bound = fig.figure.value, Decimal("0.5")
         if abs(printed - computed) <= bound:

@@ -1,16 +1,17 @@
-"""三 Sector dashboards: budget by result, personnel / non-personnel with utilization, the
+"""Sector dashboards: budget by result, personnel / non-personnel with utilization, the
 ratings of the PIEs the sector contributes to, and a utilization gauge."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase, Rating
 from rbm.domain.framework import Sector
-from rbm.engine.finance.ratios import utilization
 from rbm.i18n import text
+from rbm.report.build import grid
 from rbm.report.build.context import Context
-from rbm.report.build.pivot import Ratio, Series, Spec, columns, rows
+from rbm.report.build.spec import Spec
 from rbm.report.model import ChartView, Column, Row, Section, TableView
 
 PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
@@ -27,53 +28,33 @@ def dashboard(ctx: Context, sector: Sector, sources: list[str]) -> Section | Non
     source = _source_of(ctx, sector, sources)
     if source is None:
         return None
-    by_result = {
-        p: {
-            str(k[0]): v
-            for k, v in ctx.by([f for f in ctx.facts(source, p) if f.result], "result").items()
-        }
-        for p in PHASES
-    }
-    by_cost = {
-        p: {
-            str(k[0]): v
-            for k, v in ctx.by(
-                [f for f in ctx.facts(source, p) if f.cost_category], "cost_category"
-            ).items()
-        }
-        for p in PHASES
-    }
-    results: list[Spec] = [
-        Series(text(f"report.column.phase.{p.value}"), by_result[p]) for p in PHASES
-    ]
-    items = ctx.result_items
     code = sector.code
-    budget = TableView(
-        f"dashboard-{code}-results",
-        text("report.dashboard.by_result", sector=sector.name),
-        ctx.unit("thousand"),
-        text("report.stub.result"),
-        columns(results),
-        rows(items, results, text("report.row.total")),
-        source,
+    phases = [{"phase": p.value} for p in PHASES]
+    common = {"kind": "budget_table", "source": source, "filter": {"sector": code}}
+    budget = grid.budget_table(
+        ctx,
+        Spec(
+            {**common, "id": f"dashboard-{code}-results", "rows": "result", "columns": phases}, ctx
+        ),
     )
-    costs: list[Spec] = [
-        *(Series(text(f"report.column.phase.{p.value}"), by_cost[p]) for p in PHASES),
-        Ratio(text("report.column.utilization"), 2, 1),
-    ]
-    names = [(c.code, c.name) for c in ctx.dataset.cost_categories if c.parent is None]
-    personnel = TableView(
-        f"dashboard-{code}-costs",
-        text("report.dashboard.by_cost", sector=sector.name),
-        ctx.unit("thousand"),
-        text("report.stub.cost_category"),
-        columns(costs),
-        rows(names, costs, text("report.row.total")),
-        source,
+    personnel = grid.budget_table(
+        ctx,
+        Spec(
+            {
+                **common,
+                "id": f"dashboard-{code}-costs",
+                "rows": "cost_category",
+                "levels": 1,
+                "columns": [*phases, {"ratio": [2, 1]}],
+            },
+            ctx,
+        ),
     )
-    spent = sum(by_cost[BudgetPhase.EXECUTED].values(), Decimal(0))
-    final = sum(by_cost[BudgetPhase.ADJUSTED].values(), Decimal(0))
-    rate = utilization(spent, final)
+    if budget is None or personnel is None:
+        return None
+    budget = replace(budget, title=text("report.dashboard.by_result", sector=sector.name))
+    personnel = replace(personnel, title=text("report.dashboard.by_cost", sector=sector.name))
+    rate = personnel.rows[-1].values[-1]
     gauge_table = TableView(
         f"dashboard-{code}-gauge",
         text("report.dashboard.gauge", sector=sector.name),

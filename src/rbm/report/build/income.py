@@ -42,7 +42,7 @@ NET_ASSETS_LINES = (
 
 
 def _in_millions(lines: dict[str, Decimal]) -> dict[str, Decimal]:
-    return {k: convert(v, Unit.KCHF, Unit.MCHF) for k, v in lines.items()}
+    return {k: convert(v, Unit.THOUSAND, Unit.MILLION) for k, v in lines.items()}
 
 
 def table_1(ctx: Context, source: str) -> TableView:
@@ -88,7 +88,7 @@ def _income(
             or fact.union
         ):
             continue
-        amount = convert(fact.amount, fact.unit, Unit.KCHF)
+        amount = convert(fact.amount, fact.unit, Unit.THOUSAND)
         code: str | None = fact.category
         while code is not None:
             out[code] += amount
@@ -112,11 +112,11 @@ def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
 def table_2(ctx: Context, source: str) -> TableView:
     """Income by source, estimate against actual (million CHF)."""
     estimate = {
-        k: convert(v, Unit.KCHF, Unit.MCHF)
+        k: convert(v, Unit.THOUSAND, Unit.MILLION)
         for k, v in _income(ctx, source, IncomePhase.ESTIMATE).items()
     }
     actual = {
-        k: convert(v, Unit.KCHF, Unit.MCHF)
+        k: convert(v, Unit.THOUSAND, Unit.MILLION)
         for k, v in _income(ctx, source, IncomePhase.ACTUAL).items()
     }
     specs: list[Spec] = [
@@ -237,7 +237,7 @@ def annex_6(ctx: Context, source: str) -> TableView:
     for union in ctx.dataset.unions:
         for phase in (FinancialPhase.BUDGET, FinancialPhase.ACTUAL):
             amounts = {
-                k.line: convert(k.amount, k.unit, Unit.KCHF)
+                k.line: convert(k.amount, k.unit, Unit.THOUSAND)
                 for k in ctx.dataset.key_financials
                 if k.union == union.code and k.phase == phase and k.source == source
             }

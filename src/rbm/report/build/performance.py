@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rbm.domain.enums import BudgetPhase, PublishedMark
+from rbm.domain.enums import BudgetPhase, Rating
 from rbm.domain.framework import Highlight
 from rbm.domain.text import LANGS, Text
 from rbm.engine.rating import Assessment
@@ -15,11 +15,6 @@ from rbm.report.model import Column, Paragraph, Row, Section, TableView
 
 EXECUTED = BudgetPhase.EXECUTED
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
-MARKS = {
-    PublishedMark.DOT: "report.mark.dot",
-    PublishedMark.NOT_ACHIEVED: "report.mark.not_achieved",
-    PublishedMark.DISCONTINUED: "report.mark.discontinued",
-}
 
 
 def _explanation(a: Assessment) -> Text:
@@ -40,7 +35,7 @@ def pie_table(ctx: Context, result: str) -> TableView:
             label = Text(
                 f"{label.zh}（{pie.segment.zh}）", f"{label.get('en')} ({pie.segment.get('en')})"
             )
-        mark = text(MARKS[pie.published_mark]) if pie.published_mark else text("report.mark.none")
+        mark = _mark(ctx, pie.published_mark)
         rows.append(
             Row(
                 label,
@@ -155,3 +150,20 @@ def performance(ctx: Context, prefer: list[str]) -> list[Section]:
 def _plain(value: str | None) -> Text:
     """A text printed as curated, in every language (empty when the package has none)."""
     return Text(value or "", value or "")
+
+
+def _mark(ctx: Context, mark: str | None) -> Text:
+    """A published mark as the ratings it stands for in the package's vocabulary."""
+    if not mark:
+        return text("report.mark.none")
+    means = ctx.dataset.biennium.settings.marks.get(mark)
+    if not means:
+        return Text(mark, mark)
+    names = [text(f"rating.{r.value}") for r in Rating if r in means]
+    if len(names) == 1:
+        return names[0]
+    return text(
+        "report.mark.either",
+        first=Text(*("、".join(n.zh for n in names[:-1]), ", ".join(n.en for n in names[:-1]))),
+        last=names[-1],
+    )

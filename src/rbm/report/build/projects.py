@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from rbm.domain.enums import DeliverableStatus
+from rbm.domain.enums import DeliverableStatus, Unit
 from rbm.domain.projects import CapitalProject
 from rbm.domain.text import Text
 from rbm.engine.projects import (
@@ -129,7 +129,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
             Column(text("report.column.utilization"), "percent"),
             Column(text("report.column.progress"), "percent"),
         )
-        unit = ctx.unit("one") if deliverables[0].unit.value == "CHF" else ctx.unit("thousand")
+        unit = ctx.unit("one") if deliverables[0].unit is Unit.ONE else ctx.unit("thousand")
         blocks.append(
             TableView(
                 f"cmp-{_slug(project.id)}-deliverables",

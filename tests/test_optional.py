@@ -1,0 +1,119 @@
+"""Optional means optional: packages leaving out optional resources, columns, settings and
+report.yaml are valid, and load, assessment, reconciliation and the report all take them."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rbm.cli.report import writer
+from rbm.datapackage.package import read_package
+from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES
+from rbm.domain.dataset import Dataset
+from rbm.domain.text import LANGS, Lang, Text
+from rbm.engine.rating.report import rating_report
+from rbm.engine.reconcile.run import reconcile
+from rbm.report.build.report import build_report
+from rbm.report.model import ReportView
+from rbm.store import database
+from rbm.store.load import load_dataset
+from rbm.store.read import read_dataset
+from tests.conftest import EXAMPLE
+from tests.strategies import OPTIONAL_FIELDS, Package, packages
+
+# too_slow: one example draws rows for up to 29 resources, which Hypothesis finds slow to
+# generate; the rows are what is tested, so they stay.
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated once; each example loads into a copy of it."""
+    path = tmp_path_factory.mktemp("store") / "rbm.db"
+    database.open_store(f"sqlite:///{path}").dispose()
+    return path
+
+
+def validated(package: Package, folder: Path) -> Dataset:
+    """Write `package` into `folder` and read it back; it must be valid."""
+    package.write(folder)
+    result = read_package(folder)
+    assert result.report.valid, [e.message("en") for e in result.report.errors]
+    assert result.dataset is not None
+    return result.dataset
+
+
+def stored(dataset: Dataset, template: Path, folder: Path) -> Dataset:
+    """`dataset` loaded into a copy of the template store and read back, as `rbm report` reads
+    it."""
+    shutil.copy(template, folder / "rbm.db")
+    engine = database.open_store(f"sqlite:///{folder / 'rbm.db'}")
+    try:
+        assert load_dataset(engine, dataset).valid
+        back = read_dataset(engine)
+    finally:
+        engine.dispose()
+    assert back is not None
+    return back
+
+
+def assert_nothing_empty(view: ReportView) -> None:
+    """Every table has rows and every section has blocks or children."""
+    for table in view.tables():
+        assert table.rows, table.id
+    for section in view.walk():
+        assert section.blocks or section.children, section.id
+
+
+@SETTINGS
+@given(package=packages(), lang=st.sampled_from(LANGS))
+def test_a_package_without_its_optional_parts_goes_through(
+    package: Package, lang: Lang, store_template: Path
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        dataset = validated(package, folder / "package")
+        rating_report(dataset)
+        reconcile(dataset)
+        back = stored(dataset, store_template, folder)
+        assert back == dataset
+        view = build_report(back)
+        assert_nothing_empty(view)
+        for fmt in ("html", "xlsx", "json"):
+            assert writer(fmt)(view, folder / "report", lang)
+
+
+def bare(dataset: Dataset) -> Package:
+    """`dataset` with only the required resources, every optional column empty, no settings
+    and no names."""
+    records = {
+        name: tuple(replace(r, **_blanks(name)) for r in dataset.records(name))
+        for name in REQUIRED_RESOURCES
+    }
+    return Package(
+        Dataset.build(dataset.biennium, records), frozenset(REQUIRED_RESOURCES), {}, False
+    )
+
+
+def _blanks(resource: str) -> dict[str, object]:
+    fields = BY_NAME[resource].by_name
+    return {
+        f: Text("", "") if fields[f].kind == "text" else None
+        for r, f in OPTIONAL_FIELDS
+        if r == resource
+    }
+
+
+def test_the_barest_package_prints_a_pdf(tmp_path: Path) -> None:
+    example = read_package(EXAMPLE).dataset
+    assert example is not None
+    view = build_report(validated(bare(example), tmp_path / "package"))
+    assert_nothing_empty(view)
+    (pdf,) = writer("pdf")(view, tmp_path / "report", "zh")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
