@@ -19,6 +19,7 @@ from rbm.datapackage.writer import record_cells
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Rating
 from rbm.domain.organization import Biennium
+from rbm.domain.settings import FULLY_AT, PARTIALLY_AT
 from rbm.domain.text import Text
 
 # Cell text: printable, no surrogates; CSV quoting must carry commas, quotes and newlines.
@@ -228,8 +229,9 @@ class Package:
 
 @st.composite
 def rating_settings(draw: st.DrawFn) -> dict[str, Any]:
-    """The `rating` block: any of its keys, the bands in order when both are given."""
-    block = draw(
+    """The `rating` block: any of its keys, the bands in order (with the default of one left
+    out)."""
+    block: dict[str, Any] = draw(
         st.fixed_dictionaries(
             {},
             optional={
@@ -242,9 +244,11 @@ def rating_settings(draw: st.DrawFn) -> dict[str, Any]:
             },
         )
     )
-    if "fully_at" in block and "partially_at" in block:
-        low, high = sorted((block["partially_at"], block["fully_at"]))
-        block["partially_at"], block["fully_at"] = low, high
+    bands = (block.get("partially_at", int(PARTIALLY_AT)), block.get("fully_at", int(FULLY_AT)))
+    low, high = sorted(bands)  # a band left out is its default
+    for key, band in (("partially_at", low), ("fully_at", high)):
+        if key in block:
+            block[key] = band
     return block
 
 

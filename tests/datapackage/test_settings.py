@@ -51,3 +51,13 @@ def test_each_bad_setting_names_its_line_and_what_was_expected(example: Path) ->
     }
     messages = " ".join(e.message("en") for e in errors)
     assert "ISO 4217" in messages and "0 to 100" in messages
+
+
+def test_a_band_alone_is_in_order_with_the_default_of_the_other(example: Path) -> None:
+    _with(example, rating={"fully_at": 50})  # below the default partially_at, 60
+    errors = read_package(example).report.errors
+    assert [(e.type, e.column, e.value) for e in errors] == [
+        ("invalid-setting", "rbm.rating.fully_at", "50")
+    ]
+    _with(example, rating={"fully_at": 80})
+    assert read_package(example).report.errors == ()

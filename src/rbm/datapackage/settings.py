@@ -13,7 +13,7 @@ from babel.numbers import list_currencies
 from rbm.datapackage.errors import DataError
 from rbm.datapackage.locate import locate
 from rbm.domain.enums import Rating
-from rbm.domain.settings import Settings, TransferRule
+from rbm.domain.settings import FULLY_AT, PARTIALLY_AT, Settings, TransferRule
 from rbm.domain.text import LANGS, Text
 
 RATING_KEYS = {
@@ -148,9 +148,13 @@ class SettingsReader:
                 self.fail(path, item, "choice", choices=", ".join(kind))
             else:
                 out[key] = item
-        fully, partially = out.get("fully_at"), out.get("partially_at")
-        if isinstance(fully, Decimal) and isinstance(partially, Decimal) and partially > fully:
-            self.fail(("rating", "partially_at"), value.get("partially_at"), "bands")
+        # a band left out keeps its default, which must be in order with the one given
+        partially, fully = out.get("partially_at", PARTIALLY_AT), out.get("fully_at", FULLY_AT)
+        given = [key for key in ("partially_at", "fully_at") if key in value]
+        if given and all(key in out for key in given):
+            assert isinstance(partially, Decimal) and isinstance(fully, Decimal)
+            if partially > fully:
+                self.fail(("rating", given[0]), value[given[0]], "bands")
         return out
 
     def _marks(self) -> dict[str, frozenset[Rating]]:

@@ -25,7 +25,7 @@ class DemandPhase(StrEnum):
 
 
 class FinancialPhase(StrEnum):
-    """Phases of the key financial data (表1, 附件六)."""
+    """Phases of the key financial data (whole and by union)."""
 
     BUDGET = "budget"
     ACTUAL = "actual"
@@ -44,10 +44,6 @@ class Unit(StrEnum):
     ONE = "1"
     THOUSAND = "k"
     MILLION = "M"
-    # aliases kept until src/rbm/report moves to the scale names
-    CHF = "1"
-    KCHF = "k"
-    MCHF = "M"
 
 
 class FigureUnit(StrEnum):
@@ -59,10 +55,6 @@ class FigureUnit(StrEnum):
     MILLION = "M"
     PERCENT = "percent"
     COUNT = "count"
-    # aliases kept until src/rbm/report moves to the scale names
-    CHF = "1"
-    KCHF = "k"
-    MCHF = "M"
 
 
 class Rating(StrEnum):

@@ -156,7 +156,7 @@ class PublishedFigure:
     cost_category: str | None
     union: str | None
     item: str | None  # a line, category, grade or measure code the figure is about
-    excludes: str | None  # ";"-separated sector codes a total leaves out (e.g. "un")
+    excludes: str | None  # ";"-separated sector codes a total leaves out (the unallocated line)
     value: Decimal
     unit: FigureUnit
     note: str | None
@@ -170,7 +170,7 @@ class SystemIndicator:
     union: str
     measure: str
     segment: Text  # e.g. a receiving office; empty for the system as a whole
-    period: str  # e.g. "2025", "2024/25"
+    period: str  # a year or a biennium, as the source prints it
     value: Decimal
-    unit: str  # count, percent, CHF...
+    unit: str  # count, percent, or a money unit
     source: str

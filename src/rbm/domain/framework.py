@@ -32,7 +32,7 @@ class ExpectedResult:
 class Sector:
     """An organizational unit that owns budget and indicators; `unallocated` marks 未分拨."""
 
-    code: str  # e.g. "pt"
+    code: str
     short: Text  # e.g. 专利 / Patents
     name: Text  # e.g. 专利和技术 / Patents and Technology
     order: int

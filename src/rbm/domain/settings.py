@@ -11,6 +11,10 @@ from types import MappingProxyType
 from rbm.domain.enums import Rating
 from rbm.domain.text import Text
 
+# The rating bands (achievement, percent of target) where a package's `rating` leaves them out.
+FULLY_AT = Decimal(100)
+PARTIALLY_AT = Decimal(60)
+
 
 @dataclass(frozen=True, slots=True)
 class TransferRule:

@@ -51,7 +51,7 @@ class Note:
 
 @dataclass(frozen=True)
 class TableView:
-    """A table of the report, in its unit (e.g. thousand CHF), with its source reference."""
+    """A table of the report, in its unit (e.g. thousand EUR), with its source reference."""
 
     id: str
     title: Text

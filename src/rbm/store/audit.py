@@ -3,12 +3,12 @@
 A pure read: rows are written only by `rbm.store.workflow`, in the transaction of the change
 they record, and nothing here updates or deletes them.
 
-    >>> page = entries(engine, entity_id="2024-25/1.1-06", since=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> page = entries(engine, entity_id="2030-31/1.1-06", since=datetime(2026, 1, 1, tzinfo=UTC))
     >>> page.total, [e.field for e in page.entries]
     (2, ['state', 'actual_value'])
 
 Entries come newest first (by time, then by id). `entity_id` matches a prefix, so
-"2024-25/1.1-06.1" is everything about that PIE and "2024-25" everything in the biennium.
+"2030-31/1.1-06.1" is everything about that PIE and "2030-31" everything in the biennium.
 Times are returned in UTC whatever the backend keeps (SQLite keeps no offset).
 """
 

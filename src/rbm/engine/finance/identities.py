@@ -1,4 +1,4 @@
-"""The identities between key financial data lines (表1 and 附件六): each line that is a
+"""The identities between key financial data lines (whole and by union): each line that is a
 total of others, with its parts and their signs. Line codes are rbm's vocabulary for
 `financial_lines`; an organization whose lines are named otherwise gets no identity checks."""
 

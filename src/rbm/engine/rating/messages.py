@@ -56,5 +56,5 @@ def percent(value: Decimal, places: int = 0) -> str:
 
 def quantity(value: Decimal, unit: str | None) -> str:
     """A value of the source as the reader sees it: percentages keep their sign, other units
-    (persons, CHF, days, written in the source language) are left to the surrounding text."""
+    (persons, currencies, days, written in the source language) are left to the surrounding text."""
     return percent(value, 2) if unit == "%" else number(value)

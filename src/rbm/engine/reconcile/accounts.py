@@ -1,5 +1,5 @@
-"""Checks on the finance statements' own arithmetic: transfers (附件一), the key financial
-identities (表1, 附件六), budget variances (附件四) and post differences (附件五)."""
+"""Checks on the finance statements' own arithmetic: transfers, the key financial
+identities, budget variances and post differences."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def identities(
 def variances(
     lookup: Lookup, figures: list[Figure], settings: Settings
 ) -> Iterator[tuple[Finding, Figure]]:
-    """附件四's variance (final budget − expenditure), 附件五's post differences and 附件十二's
+    """Printed variances (final budget − expenditure), post differences and the
     development expenditure differences (expenditure − P&B)."""
     for fig in figures:
         p = fig.figure
@@ -199,7 +199,7 @@ def variances(
 
 
 def demand_by_year(dataset: Dataset, settings: Settings) -> Iterator[Finding]:
-    """A biennium's demand (表3) against the yearly figures printed elsewhere."""
+    """A period's demand against the yearly figures printed elsewhere."""
     years = dataset.biennium.years
     yearly: dict[tuple[str, str], dict[int, Side]] = defaultdict(dict)
     for s in dataset.system_indicators:

@@ -40,6 +40,6 @@ def number_text(value: Decimal) -> str:
 
 
 def side_text(side: Side, unit: str) -> str:
-    """One side of a finding with its unit as `unit_label` prints it: "4,008 kEUR · 表5 (row)"."""
+    """One side of a finding, its unit as `unit_label` prints it: "4,008 kEUR · T5 (row)"."""
     ref = f" ({side.ref})" if side.ref else ""
     return f"{number_text(side.value)} {unit} · {side.source}{ref}"

@@ -1,6 +1,7 @@
-"""Reconciliation of the capital master plan (附件十五) and the trust funds (附件十四):
+"""Reconciliation of the capital master plan and the trust funds:
 summary lines against their arithmetic, subtotals against their projects, deliverable
-tables against their totals, the CMP total against 附件六, and each fund's balance."""
+tables against their totals, the CMP total against the unions' reserve-funded projects, and
+each fund's balance."""
 
 from __future__ import annotations
 
@@ -145,7 +146,8 @@ def deliverables(
 
 
 def cmp_against_annex_6(dataset: Dataset, settings: Settings) -> Iterator[Finding]:
-    """The CMP's expenditure in the biennium against 附件六's reserve-funded projects."""
+    """The capital projects' expenditure in the period against the reserve-funded projects
+    of the key financial data by union."""
     if not dataset.capital_projects:
         return
     spent = sum(
@@ -155,19 +157,21 @@ def cmp_against_annex_6(dataset: Dataset, settings: Settings) -> Iterator[Findin
     annex = [
         k
         for k in dataset.key_financials
-        if k.line == "reserve_projects" and k.phase.value == "actual" and k.source == "附件六"
+        if k.line == "reserve_projects" and k.phase.value == "actual" and k.union is not None
     ]
     if not annex:
         return
     total = sum((convert(k.amount, k.unit, Unit.THOUSAND) for k in annex), Decimal(0))
     left = Side(
         spent,
-        "附件十五",
+        dataset.capital_projects[0].source,
         "facts",
         f"{len(dataset.capital_projects)} projects",
         Decimal("0.5") * len(dataset.capital_projects),
     )
-    right = Side(total, "附件六", "facts", f"{len(annex)} unions", Decimal("0.5") * len(annex))
+    right = Side(
+        total, annex[0].source, "facts", f"{len(annex)} unions", Decimal("0.5") * len(annex)
+    )
     yield _finding(
         "cmp_reserve_projects",
         {"measure": "expenditure", "item": "reserve_projects"},

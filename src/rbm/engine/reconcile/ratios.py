@@ -144,7 +144,7 @@ def variance_pct(
 def shares(
     lookup: Lookup, figures: list[Figure], settings: Settings
 ) -> Iterator[tuple[Finding, Figure]]:
-    """Income shares (图一) and development shares (表7, 附件十二)."""
+    """Income shares and development shares."""
     for fig in figures:
         p = fig.figure
         if p.measure == "income_share":

@@ -1,8 +1,10 @@
-"""Budget tables: by cost category (表6, 图二), by sector and year (附件三), by expected
-result (附件四), posts (附件五), ER 3.1 promotion (附件七), transfers (附件一)."""
+"""Budget tables: by cost category, the personnel chart, by sector and year, by expected
+result, posts, promotion resources by union, transfers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase, PostPhase
@@ -10,9 +12,9 @@ from rbm.domain.text import Text
 from rbm.engine.finance.ratios import percent
 from rbm.engine.transfers_report import transfer_report
 from rbm.i18n import text
-from rbm.report.build.context import Context
+from rbm.report.build.context import Context, grain_key
 from rbm.report.build.pivot import Difference, Ratio, Series, Spec, columns, depths, rows
-from rbm.report.model import ChartView, Column, Row, TableView
+from rbm.report.model import ChartView, Column, NumberFormat, Row, TableView
 
 PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
 
@@ -109,29 +111,50 @@ def figure_2(ctx: Context, source: str, dashboards: list[str]) -> ChartView:
 
 
 def annex_1(ctx: Context, source: str) -> TableView:
-    """Transfers by sector, their share of the P&B and of the total, and the FR 3.4 limit."""
+    """Transfers by sector, their share of the P&B and of the total, and the transfer rule's
+    limit when the package has a rule; figures as the source prints them where it does."""
     report = transfer_report(ctx.dataset)
+
+    def printed(measure: str, phase: str | None, dims: Mapping[str, object]) -> Decimal | None:
+        fig = ctx.printed.get((source, measure, phase, grain_key(dims), None))
+        return None if fig is None else fig.amount
+
+    def pick(found: Decimal | None, computed: Decimal | None) -> Decimal | None:
+        return computed if found is None else found
+
     rows_ = []
     for line in report.lines:
         approved = report.approved.get(line.sector)
+        at = {"sector": line.sector}
         rows_.append(
             Row(
                 ctx.sectors.get(line.sector, Text(line.sector, line.sector)),
                 (
-                    approved,
+                    pick(printed("budget", "approved", at), approved),
                     line.transfers_in,
                     -line.transfers_out,
-                    line.net,
-                    None if approved is None else approved + line.net,
-                    line.pct_sector,
-                    line.pct_total,
+                    pick(printed("transfers_net", None, at), line.net),
+                    pick(
+                        printed("budget", "adjusted", at),
+                        None if approved is None else approved + line.net,
+                    ),
+                    pick(printed("transfers_net_pct_sector", None, at), line.pct_sector),
+                    pick(printed("transfers_net_pct_total", None, at), line.pct_total),
                     report.limits.get(line.sector),
                 ),
             )
         )
-    totals = [
+    summed = [
         sum((v for r in rows_ if isinstance(v := r.values[i], Decimal)), Decimal(0))
         for i in range(5)
+    ]
+    out = printed("transfers_out", None, {})
+    totals = [
+        pick(printed("budget", "approved", {}), summed[0]),
+        pick(printed("transfers_in", None, {}), summed[1]),
+        pick(None if out is None else -out, summed[2]),
+        pick(printed("transfers_net", None, {}), summed[3]),
+        pick(printed("budget", "adjusted", {}), summed[4]),
     ]
     rows_.append(Row(text("report.row.total"), (*totals, None, None, None), kind="total"))
     labels = (
@@ -142,16 +165,19 @@ def annex_1(ctx: Context, source: str) -> TableView:
         "adjusted_computed",
         "pct_sector",
         "pct_total",
-        "fr34_limit",
+        "transfer_limit",
     )
-    formats = ("integer",) * 5 + ("percent1", "percent1", "integer")
+    formats: tuple[NumberFormat, ...] = ("integer",) * 5 + ("percent1", "percent1", "integer")
+    keep = len(labels) if report.limits else len(labels) - 1  # no rule, no limit column
     return TableView(
         "annex-1",
         text("report.annex.1"),
         ctx.unit("thousand"),
         text("report.stub.sector"),
-        tuple(Column(text(f"report.column.{k}"), f) for k, f in zip(labels, formats, strict=True)),  # type: ignore[arg-type]
-        tuple(rows_),
+        tuple(Column(text(f"report.column.{k}"), f) for k, f in zip(labels, formats, strict=True))[
+            :keep
+        ],
+        tuple(replace(r, values=r.values[:keep]) for r in rows_),
         source,
     )
 

@@ -38,6 +38,18 @@ class Context:
     def headlines(self) -> Headlines:
         return headlines(self.dataset)
 
+    @cached_property
+    def dates(self) -> dict[str, object]:
+        """The period's dates as titles print them: the last year, the one before it, the
+        period and the date its figures stand at."""
+        b = self.dataset.biennium
+        return {
+            "year": str(b.end_year),
+            "before": str(b.end_year - 1),
+            "period": b.period,
+            "date": b.settings.period_end or b.period,
+        }
+
     def unit(self, scale: str) -> Text:
         """A money unit in the package's currency: "one", "thousand" or "million"."""
         return text(f"report.unit.{scale}", currency=self.dataset.biennium.currency_label)
@@ -70,7 +82,7 @@ class Context:
         if every:
             excludes = ";".join(s.code for s in self.dataset.sectors if s.unallocated) or None
         for source in sources:
-            fig = self.printed.get((source, measure, phase, _key(plain), excludes))
+            fig = self.printed.get((source, measure, phase, grain_key(plain), excludes))
             if fig is not None:
                 return fig
         return None
@@ -103,7 +115,7 @@ class Context:
         index: dict[tuple[object, ...], Figure] = {}
         for p in self.dataset.published_figures:
             fig = figure(p)
-            index.setdefault((p.source, p.measure, p.phase, _key(fig.dims), p.excludes), fig)
+            index.setdefault((p.source, p.measure, p.phase, grain_key(fig.dims), p.excludes), fig)
         return index
 
     def facts(self, source: str | Iterable[str], phase: BudgetPhase) -> list[BudgetFact]:
@@ -127,7 +139,7 @@ class Context:
     ) -> tuple[str, ...]:
         """Note ids for a computed figure: one when the report prints a value that rounding
         of `parts` printed figures cannot explain."""
-        fig = self.printed.get((source, measure, phase, _key(dims), excludes))
+        fig = self.printed.get((source, measure, phase, grain_key(dims), excludes))
         if fig is None:
             return ()
         printed = convert(fig.amount, Unit.THOUSAND, unit)
@@ -155,7 +167,8 @@ class Context:
         return tuple(self.notes.get(table, ()))
 
 
-def _key(dims: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+def grain_key(dims: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """A grain as the index of printed figures keys it."""
     return tuple(sorted((k, str(v)) for k, v in dims.items() if v is not None))
 
 

@@ -143,10 +143,12 @@ def _total(
     rounding), else the sum of the top-level rows."""
     top = [r for r in rows if r.level == 0]
     numbers: list[Decimal | None] = []
+    allocated = False  # the total is printed without the unallocated lines
     for i, spec in enumerate(specs):
         dims = {**b.filter(), **dict(spec.grain)}
         if spec.phase is None:
-            numbers.append(_derived(ctx, b, spec, numbers, dims, scale))
+            grain = {**dims, ALLOCATED: ANY} if allocated else dims
+            numbers.append(_derived(ctx, b, spec, numbers, grain, scale))
             continue
         found = [v for r in top if isinstance(v := r.values[i], Decimal)]
         summed = sum(found, Decimal(0)) if found else None
@@ -154,6 +156,7 @@ def _total(
         members = ctx.printed_figure(b.prefer, measure, spec.phase.value, {**dims, ALLOCATED: ANY})
         whole = ctx.printed_figure(b.prefer, measure, spec.phase.value, dims)
         if members is not None:
+            allocated = True
             numbers.append(members.amount / scale)
         elif whole is not None and (
             summed is None or abs(whole.amount / scale - summed) <= Decimal("0.5") * len(found)

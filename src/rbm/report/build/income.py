@@ -1,4 +1,5 @@
-"""Key financial data (表1, 附件六), income (表2, 图一, 附件二) and demand (表3)."""
+"""Key financial data (whole and by union), income (by category, shares, estimates by year)
+and demand for the registration systems."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def _in_millions(lines: dict[str, Decimal]) -> dict[str, Decimal]:
 
 
 def table_1(ctx: Context, source: str) -> TableView:
-    """Key financial data: stored lines and the lines the identities derive (million CHF)."""
+    """Key financial data: stored lines and the lines the identities derive (millions)."""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
     budget = _in_millions(key_lines(ctx.dataset, FinancialPhase.BUDGET))
     actual = _in_millions(key_lines(ctx.dataset, FinancialPhase.ACTUAL))
@@ -77,7 +78,7 @@ def table_1(ctx: Context, source: str) -> TableView:
 def _income(
     ctx: Context, source: str, phase: IncomePhase, year: int | None = None
 ) -> dict[str, Decimal]:
-    """Income per category and every parent category (kCHF)."""
+    """Income per category and every parent category (thousands of the currency)."""
     parents = {c.code: c.parent for c in ctx.dataset.income_categories}
     out: dict[str, Decimal] = defaultdict(Decimal)
     for fact in ctx.dataset.income_facts:
@@ -110,7 +111,7 @@ def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
 
 
 def table_2(ctx: Context, source: str) -> TableView:
-    """Income by source, estimate against actual (million CHF)."""
+    """Income by source, estimate against actual (millions of the currency)."""
     estimate = {
         k: convert(v, Unit.THOUSAND, Unit.MILLION)
         for k, v in _income(ctx, source, IncomePhase.ESTIMATE).items()
@@ -197,7 +198,7 @@ def table_3(ctx: Context, source: str) -> TableView:
 
 
 def annex_2(ctx: Context, source: str) -> TableView:
-    """Income estimates by year, original and updated (thousand CHF)."""
+    """Income estimates by year, original and updated (thousands of the currency)."""
     series = [
         Series(
             text(
@@ -231,7 +232,7 @@ def annex_2(ctx: Context, source: str) -> TableView:
 
 
 def annex_6(ctx: Context, source: str) -> TableView:
-    """Key financial data by union, budget and actual (thousand CHF)."""
+    """Key financial data by union, budget and actual (thousands of the currency)."""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
     specs: list[Spec] = []
     for union in ctx.dataset.unions:

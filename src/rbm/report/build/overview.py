@@ -64,7 +64,7 @@ def table_5(ctx: Context, source: str, dashboards: list[str]) -> TableView:
         phase: ctx.by([f for f in ctx.facts(dashboards, phase) if f.result is not None], "sector")
         for phase in phases
     }
-    for phase in phases:  # the unallocated line is printed by 表5 itself
+    for phase in phases:  # the unallocated line is the table's own
         for (sector,), amount in ctx.by(ctx.facts(source, phase), "sector").items():
             per_phase[phase].setdefault((sector,), amount)
     rows = []
@@ -108,7 +108,7 @@ def table_5(ctx: Context, source: str, dashboards: list[str]) -> TableView:
 
 
 def pillar_expenditure(ctx: Context, source: str, facts_source: str) -> ChartView:
-    """Expenditure by strategic pillar, rolled up from 表4's results."""
+    """Expenditure by strategic pillar, rolled up from the expenditure by result."""
     facts = ctx.facts(facts_source, BudgetPhase.EXECUTED)
     by_result = ctx.by(facts, "result")
     pillar_of = {r.code: r.pillar for r in ctx.dataset.results}

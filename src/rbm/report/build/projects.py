@@ -1,5 +1,4 @@
-"""四 (continued): the capital master plan (附件十五), trust funds (附件十四) and the
-registration-system indicators (附件八–十一)."""
+"""The capital master plan, trust funds and the registration-system indicators."""
 
 from __future__ import annotations
 
@@ -32,8 +31,8 @@ from rbm.report.model import (
 )
 
 
-def _cols(*keys: str, fmt: NumberFormat = "integer") -> tuple[Column, ...]:
-    return tuple(Column(text(f"report.column.{k}"), fmt) for k in keys)
+def _cols(ctx: Context, *keys: str, fmt: NumberFormat = "integer") -> tuple[Column, ...]:
+    return tuple(Column(text(f"report.column.{k}", **ctx.dates), fmt) for k in keys)
 
 
 def cmp_summary(ctx: Context, source: str) -> TableView:
@@ -86,13 +85,18 @@ def cmp_summary(ctx: Context, source: str) -> TableView:
     )
     columns = (
         *_cols(
-            "budget", "expenditure_prior", "expenditure_current", "expenditure_total", "remaining"
+            ctx,
+            "budget",
+            "expenditure_prior",
+            "expenditure_current",
+            "expenditure_total",
+            "remaining",
         ),
         Column(text("report.column.utilization"), "percent"),
     )
     return TableView(
         "cmp-summary",
-        text("report.cmp.summary"),
+        text("report.cmp.summary", **ctx.dates),
         ctx.unit("thousand"),
         text("report.stub.project"),
         columns,
@@ -125,7 +129,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
         )
         columns = (
             Column(text("report.column.status"), "text"),
-            *_cols("budget", "adjusted_budget", "expenditure"),
+            *_cols(ctx, "budget", "adjusted_budget", "expenditure"),
             Column(text("report.column.utilization"), "percent"),
             Column(text("report.column.progress"), "percent"),
         )
@@ -196,7 +200,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 text("report.cmp.benefits", project=project.id),
                 text("report.unit.none"),
                 text("report.stub.benefit"),
-                _cols("kpi", "baseline", "target", "actual", fmt="text"),
+                _cols(ctx, "kpi", "baseline", "target", "actual", fmt="text"),
                 rows,
                 project.source,
             )
@@ -209,7 +213,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 text("report.cmp.risks", project=project.id),
                 text("report.unit.none"),
                 text("report.stub.risk"),
-                _cols("mitigation", fmt="text"),
+                _cols(ctx, "mitigation", fmt="text"),
                 tuple(Row(r.risk, (r.mitigation,)) for r in risks),
                 project.source,
             )
@@ -248,12 +252,12 @@ def trust_funds(ctx: Context, source: str) -> TableView:
             )
         )
     columns = (
-        *_cols("opening", "income", "expenditure", "closing", fmt="decimal2"),
+        *_cols(ctx, "opening", "income", "expenditure", "closing", fmt="decimal2"),
         Column(text("report.column.admin_rate"), "percent1"),
     )
     return TableView(
         "trust-funds",
-        text("report.trust_funds"),
+        text("report.trust_funds", **ctx.dates),
         ctx.unit("one"),
         text("report.stub.fund"),
         columns,
@@ -276,12 +280,12 @@ def trust_fund_results(ctx: Context) -> tuple[TableView, ...]:
         tables.append(
             TableView(
                 f"trust-fund-{fund.code.lower().replace('_', '-')}",
-                text("report.trust_fund.results", fund=fund.name),
+                text("report.trust_fund.results", fund=fund.name, **ctx.dates),
                 text("report.unit.none"),
                 text("report.stub.indicator"),
                 (
                     Column(text("report.stub.result"), "text"),
-                    Column(text("report.column.outcome"), "text"),
+                    Column(text("report.column.outcome", **ctx.dates), "text"),
                     Column(text("report.column.beneficiaries"), "text"),
                 ),
                 rows,
@@ -306,7 +310,7 @@ def indicator_table(
         labels[s.segment.zh] = s.segment
     return TableView(
         table_id,
-        text(title),
+        text(title, first=periods[0], last=periods[-1]),
         text("report.unit.count"),
         text(stub),
         tuple(Column(Text(p, p)) for p in periods),
@@ -316,7 +320,7 @@ def indicator_table(
 
 
 def receiving_offices(ctx: Context) -> ChartView | None:
-    """PCT filings by receiving office over five years (附件八)."""
+    """PCT filings by receiving office, by year."""
     table = indicator_table(
         ctx,
         "pct",
@@ -327,11 +331,13 @@ def receiving_offices(ctx: Context) -> ChartView | None:
     )
     if table is None:
         return None
-    return ChartView(table.id, table.title, text("report.system.pct_ro.desc"), "grouped_bar", table)
+    first, last = table.columns[0].label, table.columns[-1].label
+    description = text("report.system.pct_ro.desc", first=first, last=last)
+    return ChartView(table.id, table.title, description, "grouped_bar", table)
 
 
 def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
-    """Hague unit costs, direct and indirect, by biennium (附件十)."""
+    """Hague unit costs, direct and indirect, by biennium."""
     found = [
         s
         for s in ctx.dataset.system_indicators
@@ -361,7 +367,11 @@ def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
             ChartView(
                 table.id,
                 table.title,
-                text("report.system.hague_cost.desc", segment=segment),
+                text(
+                    "report.system.hague_cost.desc",
+                    segment=segment,
+                    currency=ctx.dataset.biennium.currency_label,
+                ),
                 "stacked_bar",
                 table,
             )
@@ -370,7 +380,7 @@ def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
 
 
 def lisbon_documents(ctx: Context) -> TableView | None:
-    """Lisbon documents processed by kind, 2016–2025 (附件十一)."""
+    """Lisbon documents processed by kind and year."""
     return indicator_table(
         ctx,
         "lisbon",

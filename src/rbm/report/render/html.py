@@ -224,7 +224,7 @@ def _shows_unit(table: TableView, lang: Lang) -> bool:
 
 
 def _source(table: TableView, lang: Lang) -> Markup:
-    """ "来源：表5" / "Source: 表5": the source id stays as it is, marked class="source"."""
+    """ "Source: <id>": the source id stays as the package writes it, marked class="source"."""
     marked = ' lang="zh"' if lang == "en" and CJK.search(table.source) else ""
     span = Markup('<span class="source"{}>{}</span>').format(Markup(marked), table.source)
     return Markup(escape(t("report.html.source", lang))).format(source=span)

@@ -2,7 +2,7 @@
 a time, and the filtered list as CSV. Read only: there is no route that changes an entry.
 
 Dates are whole days in UTC, both ends included; `entity_id` matches a prefix, so
-`?entity_id=2024-25/1.1-06.1` is everything about that PIE.
+`?entity_id=2030-31/1.1-06.1` is everything about that PIE.
 """
 
 from __future__ import annotations

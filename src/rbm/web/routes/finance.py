@@ -190,9 +190,7 @@ def budget_selection(
     ] = None,
     union: Annotated[str | None, Query(max_length=100, description="a union code")] = None,
     funding: Annotated[str | None, Query(max_length=100, description="a funding source")] = None,
-    source: Annotated[
-        str | None, Query(max_length=100, description="a source id, e.g. 表4")
-    ] = None,
+    source: Annotated[str | None, Query(max_length=100, description="a source id")] = None,
 ) -> BudgetSelection:
     """The facts matching every filter given; an unknown value is refused with 422."""
     options = budget_options(snap)

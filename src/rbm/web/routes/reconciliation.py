@@ -1,6 +1,6 @@
 """Reconciliation: every check the engine ran on the published figures, as `rbm reconcile`
 presents them (the counts line, one table per class, the same catalogue messages), filtered
-by class (real differences unless asked) and by source (表5, 附件一 …)."""
+by class (real differences unless asked) and by source."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ _SPLIT = re.compile(r", | ÷ ")
 
 
 def side_sources(side: Side) -> list[str]:
-    """The source ids a side cites: "表5, 附件一" and "表6 ÷ 表6" name each one."""
+    """The source ids a side cites: "A, B" and "A ÷ A" name each one."""
     return [s for s in _SPLIT.split(side.source) if s]
 
 
@@ -79,7 +79,7 @@ def finding_selection(
         ),
     ] = None,
     source: Annotated[
-        str | None, Query(max_length=100, description="a source id either side cites, e.g. 表5")
+        str | None, Query(max_length=100, description="a source id either side cites")
     ] = None,
 ) -> FindingSelection:
     options = finding_options(snap)

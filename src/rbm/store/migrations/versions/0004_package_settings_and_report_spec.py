@@ -1,6 +1,6 @@
 """package settings and report specification; money units kept as their scale
 
-A unit column held the unit as the package printed it (`kCHF`); it now holds the scale
+A unit column held the unit as the package printed it (e.g. `kEUR`); it now holds the scale
 (`1`, `k` or `M`) and the currency is the biennium's.
 
 Revision ID: 0004
@@ -37,7 +37,7 @@ def upgrade() -> None:
     with op.batch_alter_table("bienniums") as batch:
         batch.add_column(sa.Column("settings", sa.Text(), nullable=True))
         batch.add_column(sa.Column("report_spec", sa.Text(), nullable=True))
-    # `CHF` → `1`, `kCHF` → `k`, `MCHF` → `M`, whatever the three-letter currency
+    # `EUR` → `1`, `kEUR` → `k`, `MEUR` → `M`, whatever the three-letter currency
     for table in UNIT_TABLES:
         op.execute(
             f"UPDATE {table} SET unit = CASE WHEN length(unit) = 3 THEN '1' "
