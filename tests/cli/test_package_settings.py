@@ -34,6 +34,12 @@ def northwind(tmp_path_factory: pytest.TempPathFactory) -> str:
     return loaded(tmp_path_factory.mktemp("northwind"), EXAMPLES / "northwind-2026-28")
 
 
+def transfer_columns(text: str) -> int:
+    """The columns of the last table printed (the transfers), from its top border."""
+    top = [line for line in text.splitlines() if line.lstrip().startswith("┏")][-1]
+    return top.count("┳") + 1
+
+
 def as_json(*args: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(rbm(*args, "--format", "json"))
     return data
@@ -67,7 +73,7 @@ def test_reconcile_uses_the_packages_transfer_rule(northwind: str) -> None:
     assert limits["CLIN"] == pytest.approx(7476.86)  # 10% of its 74,768.6 thousand
     gross = as_json("--db", northwind, "reconcile", "--transfer-basis", "gross")["transfers"]
     assert gross["basis"] == "gross" and gross["rule"]["basis"] == "net"
-    assert "7,476.86" in rbm("--db", northwind, "reconcile")
+    assert transfer_columns(rbm("--db", northwind, "reconcile")) == 9  # limit and breaches
 
 
 def test_a_package_without_a_transfer_rule_prints_no_limit(tmp_path: Path) -> None:
@@ -82,9 +88,7 @@ def test_a_package_without_a_transfer_rule_prints_no_limit(tmp_path: Path) -> No
     assert transfers["lines"] and {line["limit"] for line in transfers["lines"]} == {None}
     assert transfers["breaches"] == {"net": [], "gross": []}
     text = rbm("--db", url, "reconcile")
-    header = next(line for line in text.splitlines() if "% of total" in line)
-    assert "limit" not in header and "Over" not in header
-    assert "Clinical Services" in text
+    assert transfer_columns(text) == 6  # sector, in, out, net, % of sector, % of total
 
 
 def test_a_mark_the_package_does_not_define_agrees_with_nothing(tmp_path: Path) -> None:
@@ -103,6 +107,4 @@ def test_a_mark_the_package_does_not_define_agrees_with_nothing(tmp_path: Path) 
             "discontinued": 0,
         }
     }
-    assert 'column "published_mark": value not allowed (found "⚫")' in rbm(
-        "--db", url, "assess"
-    )
+    assert 'column "published_mark": value not allowed (found "⚫")' in rbm("--db", url, "assess")

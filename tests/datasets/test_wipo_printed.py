@@ -39,6 +39,8 @@ SECTORS = (
 # Source row keys whose report row has another label.
 ALIASES = {
     ("table-1", "2024/25年盈余/（赤字）"): "盈余/（赤字）#2",  # the net-assets block's line
+    # the source repeats the contributions label on the expenditure adjustment's line
+    ("table-1", "对特别账户会费的IPSAS调整额#2"): "特别账户支出的IPSAS调整额",
     ("table-2", "小计"): "收费",
     ("table-2", "小计#2"): "会费及其他收入",
     ("table-2", "IPSAS调整后收入总额"): "总计",
@@ -49,6 +51,8 @@ ALIASES = {
     ("table-3", "海牙体系申请"): "海牙联盟申请",
     ("table-3", "海牙体系注册"): "海牙联盟注册",
     ("table-3", "海牙体系续展"): "海牙联盟续展",
+    ("table-3", "马德里体系注册和续展"): "马德里联盟注册和续展",
+    ("table-3", "海牙体系注册和续展"): "海牙联盟注册和续展",
     ("table-3", "里斯本体系申请"): "里斯本联盟申请",
 }
 
@@ -92,45 +96,58 @@ PARSED = {
 # "knock-on": computed from a recomputed figure; "precision": a ratio of rounded figures;
 # "format": the same figure printed another way; "no row": the report does not print the row.
 KNOWN_MISMATCHES: dict[tuple[str, str, int], str] = {
-    ('table-1', 'IPSAS调整后支出总额', 1): 'recomputed: 778.4 + 53.9 = 832.3; the source 832.2',
-    ('table-1', '经营成果', 0): 'recomputed: 972.6 - 904.1 = 68.5; the source 68.4',
-    ('table-1', 'IPSAS调整后储备金供资的项目', 0): 'recomputed: 21.0 - 6.2 = 14.8; the source 14.9',
-    ('table-1', 'IPSAS调整后储备金供资的项目', 2): 'knock-on: 17.7 ÷ 14.8 = 119.6% → 120%; the source 119%',
-    ('table-1', 'IPSAS调整后特别账户', 0): "format: 18.4 - 18.4 + 0 = 0 prints nil '-'; the source prints 0.0",
-    ('table-1', 'IPSAS调整后特别账户', 1): "format: 17.9 - 18.1 + 0.2 = 0 prints nil '-'; the source (0.0): -4,620 CHF by footnote 1",
-    ('table-1', '盈余/（赤字）', 0): 'knock-on: 68.5 - 14.8 + 0 + 0 = 53.7; the source 53.6',
-    ('table-1', '对特别账户会费的IPSAS调整额', 0): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '对特别账户会费的IPSAS调整额', 1): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '对特别账户会费的IPSAS调整额', 2): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '对特别账户会费的IPSAS调整额#2', 0): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '对特别账户会费的IPSAS调整额#2', 1): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '对特别账户会费的IPSAS调整额#2', 2): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '特别账户投资收益', 0): 'no row: the report prints only the net special-accounts line',
-    ('table-1', '特别账户投资收益', 1): 'no row: the report prints only the net special-accounts line',
-    ('table-2', '海牙体系', 2): 'precision: 18.8 ÷ 16.4 = 114.6% → 115%; the source 114%',
-    ('table-2', '仲裁', 2): 'precision: 5.5 ÷ 3.4 = 161.8% → 162%; the source 163%',
-    ('table-2', '出版物', 2): 'precision: 1.1 ÷ 0.9 = 122.2% → 122%; the source 120%',
-    ('table-2', '会费及其他收入', 0): 'recomputed: 35.2 + 3.4 + 0.9 + 2.0 = 41.5; the source 41.6 (41,589 thousand in 附件二)',
-    ('table-2', '会费及其他收入', 1): 'recomputed: 36.5 + 5.5 + 1.1 + 1.8 = 44.9; the source 45.0',
-    ('table-2', '总计', 0): 'knock-on: 931.0 + 41.5 = 972.5; the source 972.6, as in table-1',
-    ('table-2', '总计', 1): 'knock-on: 931.4 + 44.9 = 976.3; the source 976.4, as in table-1',
-    ('table-2', '注：里斯本收费收入（单位：千瑞郎）', 0): 'no row: the note line in thousand CHF (里斯本体系 shows the million CHF)',
-    ('table-2', '注：里斯本收费收入（单位：千瑞郎）', 1): 'no row: the note line in thousand CHF (里斯本体系 shows the million CHF)',
-    ('table-2', '注：里斯本收费收入（单位：千瑞郎）', 2): 'no row: the note line in thousand CHF (里斯本体系 shows the million CHF)',
-    ('table-3', '马德里体系注册和续展', 0): 'no row: the printed subtotal 注册和续展',
-    ('table-3', '马德里体系注册和续展', 1): 'no row: the printed subtotal 注册和续展',
-    ('table-3', '马德里体系注册和续展', 2): 'no row: the printed subtotal 注册和续展',
-    ('table-3', '海牙体系注册和续展', 0): 'no row: the printed subtotal 注册和续展',
-    ('table-3', '海牙体系注册和续展', 1): 'no row: the printed subtotal 注册和续展',
-    ('table-3', '海牙体系注册和续展', 2): 'no row: the printed subtotal 注册和续展',
-    ('table-7', '信托基金', 3): 'no row: the trust-fund line below the 总计',
-    ('annex-1', '品牌和外观设计', 5): 'format: the source prints a negative share as -0.5%, not (0.5%)',
-    ('annex-1', '版权和创意产业', 5): 'format: the source prints a negative share as -0.5%, not (0.5%)',
-    ('annex-1', '版权和创意产业', 6): 'format: the source prints a negative share as -0.5%, not (0.5%)',
-    ('annex-1', '行政、财务和管理', 5): 'format: the source prints a negative share as -0.5%, not (0.5%)',
-    ('annex-1', '行政、财务和管理', 6): 'format: the source prints a negative share as -0.5%, not (0.5%)',
-    ('annex-1', '未分拨', 5): 'format: the source prints n/a; the report -4,163 ÷ 8,171 = (50.9%)',
-    ('annex-1', '未分拨', 6): 'format: the source prints n/a; the report -4,163 ÷ 857,302 = (0.5%)',
+    (
+        "table-1",
+        "IPSAS调整后特别账户",
+        0,
+    ): "format: 18.4 - 18.4 + 0 = 0 prints nil '-'; the source prints 0.0",
+    (
+        "table-1",
+        "IPSAS调整后特别账户",
+        1,
+    ): "format: 17.9 - 18.1 + 0.2 = 0 prints nil '-'; the source (0.0): -4,620 CHF by footnote 1",
+    (
+        "table-2",
+        "注：里斯本收费收入（单位：千瑞郎）",
+        0,
+    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
+    (
+        "table-2",
+        "注：里斯本收费收入（单位：千瑞郎）",
+        1,
+    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
+    (
+        "table-2",
+        "注：里斯本收费收入（单位：千瑞郎）",
+        2,
+    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
+    (
+        "annex-1",
+        "品牌和外观设计",
+        5,
+    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
+    (
+        "annex-1",
+        "版权和创意产业",
+        5,
+    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
+    (
+        "annex-1",
+        "版权和创意产业",
+        6,
+    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
+    (
+        "annex-1",
+        "行政、财务和管理",
+        5,
+    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
+    (
+        "annex-1",
+        "行政、财务和管理",
+        6,
+    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
+    ("annex-1", "未分拨", 5): "format: the source prints n/a; the report -4,163 ÷ 8,171 = (50.9%)",
+    ("annex-1", "未分拨", 6): "format: the source prints n/a; the report -4,163 ÷ 857,302 = (0.5%)",
 }
 
 

@@ -61,9 +61,7 @@ def assess(
             package,
             threshold_basis=basis or package.threshold_basis,
             per_year=per_year or package.per_year,
-            partially_at=package.partially_at
-            if partially_at is None
-            else Decimal(str(partially_at)),
+            partially_at=package.partially_at if partially_at is None else _decimal(partially_at),
             places=None if exact else package.places if places is None else places,
         )
     except ValueError as error:
@@ -73,6 +71,12 @@ def assess(
         out.print_json(json.dumps(report.to_dict(lang), ensure_ascii=False))
         return
     _print_text(report, dataset, lang)
+
+
+def _decimal(value: float) -> Decimal:
+    """An option's number as typed: 60.0 → 60, 62.5 → 62.5."""
+    number = Decimal(str(value))
+    return number.to_integral_value() if number == number.to_integral_value() else number
 
 
 def _rating(rating: Rating, lang: Lang) -> str:

@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from rbm.domain.enums import Rating
 from rbm.domain.money import round_half_up
-from rbm.domain.settings import Settings
+from rbm.domain.settings import FULLY_AT, PARTIALLY_AT, Settings
 
 
 class ThresholdBasis(StrEnum):
@@ -60,8 +60,8 @@ class NotComparable(StrEnum):
 class Methodology:
     """The settings of the rating: the bands, rounding, and the choices each formula leaves."""
 
-    fully_at: Decimal = Decimal(100)
-    partially_at: Decimal = Decimal(60)
+    fully_at: Decimal = FULLY_AT
+    partially_at: Decimal = PARTIALLY_AT
     places: int | None = 0
     threshold_basis: ThresholdBasis = ThresholdBasis.RATIO
     per_year: PerYear = PerYear.MINIMUM

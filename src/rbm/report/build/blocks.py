@@ -50,7 +50,11 @@ BUILDERS: dict[str, Builder] = {
     "ratings_by_pillar": lambda ctx, b: appendix.results_overview(ctx, _src(b)),
     "pie_counts": lambda ctx, b: appendix.pie_counts(ctx, _src(b)),
     "transfers": lambda ctx, b: budget.annex_1(ctx, _src(b)) if ctx.dataset.transfers else None,
-    "key_financials": lambda ctx, b: income.table_1(ctx, _src(b)),
+    "key_financials": lambda ctx, b: (
+        income.table_1(ctx, _src(b), b.get("items"), b.get("closing_items"))
+        if ctx.dataset.key_financials
+        else None
+    ),
     "income": lambda ctx, b: income.table_2(ctx, _src(b)),
     "income_shares": lambda ctx, b: income.figure_1(ctx, _src(b), _facts_source(b)),
     "demand": lambda ctx, b: income.table_3(ctx, _src(b)),

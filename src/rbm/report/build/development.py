@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from rbm.domain.enums import BudgetPhase
+from rbm.domain.text import Text
 from rbm.engine.finance.ratios import percent
 from rbm.i18n import text
 from rbm.report.build.context import Context, grain_key
@@ -61,11 +62,12 @@ def table_7(ctx: Context, source: str, table_id: str) -> TableView:
             if fig is not None:
                 values[j] = fig.amount
         body[i] = replace(row, values=tuple(values))
+    lines: dict[Text, list[Value]] = {}  # lines outside the sectors, one row per item
     for d in ctx.dataset.development_expenditure:
         if d.source == source and d.sector is None and d.result is None:
-            line: list[Value] = [None] * len(specs)
+            line = lines.setdefault(d.item, [None] * len(specs))
             line[kinds.index((d.phase, False))] = d.amount
-            body.append(Row(d.item, tuple(line)))
+    body.extend(Row(item, tuple(values)) for item, values in lines.items())
     return TableView(
         table_id,
         text("report.table.7"),

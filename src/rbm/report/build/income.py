@@ -4,6 +4,7 @@ and demand for the registration systems."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from rbm.domain.enums import FinancialPhase, IncomePhase, Unit
@@ -16,63 +17,84 @@ from rbm.report.build.context import Context
 from rbm.report.build.pivot import Ratio, Series, Spec, columns, depths, rows
 from rbm.report.model import ChartView, Row, TableView
 
-TABLE_1_LINES = (
-    "income",
-    "personnel_expenditure",
-    "non_personnel_expenditure",
-    "expenditure_before_ipsas",
-    "ipsas_adjustment_expenditure",
-    "expenditure_after_ipsas",
-    "operating_result",
-    "reserve_projects",
-    "ipsas_adjustment_reserve_projects",
-    "reserve_projects_after_ipsas",
-    "special_accounts_net",
-    "investment_income",
-    "surplus",
-)
-NET_ASSETS_LINES = (
-    "net_assets_opening_excl_actuarial",
-    "actuarial_opening",
-    "net_assets_opening",
-    "surplus",
-    "net_assets_closing_excl_actuarial",
-    "actuarial_closing",
-    "net_assets_closing",
-)
-
 
 def _in_millions(lines: dict[str, Decimal]) -> dict[str, Decimal]:
     return {k: convert(v, Unit.THOUSAND, Unit.MILLION) for k, v in lines.items()}
 
 
-def table_1(ctx: Context, source: str) -> TableView:
-    """Key financial data: stored lines and the lines the identities derive (millions)."""
+def table_1(
+    ctx: Context, source: str, items: list[str] | None, closing: list[str] | None
+) -> TableView:
+    """Key financial data: the lines a specification lists (every line of the source by
+    default), stored or derived by the identities, as the source prints them where it does
+    (millions); then the closing lines (net assets) when it lists them."""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
-    budget = _in_millions(key_lines(ctx.dataset, FinancialPhase.BUDGET))
-    actual = _in_millions(key_lines(ctx.dataset, FinancialPhase.ACTUAL))
+    if items is None:
+        items = [f.code for f in ctx.dataset.financial_lines if not source or f.source == source]
+    amounts = {
+        phase: _in_millions(
+            {**key_lines(ctx.dataset, phase), **_printed(ctx, source, "key_financial", phase.value)}
+        )
+        for phase in (FinancialPhase.BUDGET, FinancialPhase.ACTUAL)
+    }
+    ratios = _printed(ctx, source, "variance_pct")
     specs: list[Spec] = [
-        Series(text("report.column.phase.budget"), budget, "decimal1"),
-        Series(text("report.column.phase.actual"), actual, "decimal1"),
+        Series(text("report.column.phase.budget"), amounts[FinancialPhase.BUDGET], "decimal1"),
+        Series(text("report.column.phase.actual"), amounts[FinancialPhase.ACTUAL], "decimal1"),
         Ratio(text("report.column.actual_vs_budget"), 1, 0),
     ]
-    body = rows(((code, names.get(code, Text(code, code))) for code in TABLE_1_LINES), specs)
-    assets: list[Spec] = [
-        Series(text("report.column.phase.budget"), {}, "decimal1"),
-        Series(text("report.column.phase.actual"), actual, "decimal1"),
-        Ratio(text("report.column.actual_vs_budget"), 1, 0),
-    ]
-    heading = Row(text("report.row.net_assets"), (None, None, None), kind="heading")
-    net = rows(((code, names.get(code, Text(code, code))) for code in NET_ASSETS_LINES), assets)
+    body = [_with_ratio(r, code, ratios) for code, r in _line_rows(items, names, specs)]
+    if closing:
+        actual_only: list[Spec] = [
+            Series(text("report.column.phase.budget"), {}, "decimal1"),
+            Series(text("report.column.phase.actual"), amounts[FinancialPhase.ACTUAL], "decimal1"),
+            Ratio(text("report.column.actual_vs_budget"), 1, 0),
+        ]
+        body.append(Row(text("report.row.net_assets"), (None, None, None), kind="heading"))
+        body.extend(r for _, r in _line_rows(closing, names, actual_only))
     return TableView(
         "table-1",
         text("report.table.1"),
         ctx.unit("million"),
         text("report.stub.line"),
         columns(specs),
-        (*body, heading, *net),
+        tuple(body),
         source,
     )
+
+
+def _line_rows(
+    codes: list[str], names: dict[str, Text], specs: list[Spec]
+) -> list[tuple[str, Row]]:
+    found = rows(((code, names.get(code, Text(code, code))) for code in codes), specs)
+    shown = [
+        code for code in codes if any(code in s.amounts for s in specs if isinstance(s, Series))
+    ]
+    return list(zip(shown, found, strict=True))
+
+
+def _printed(
+    ctx: Context, source: str, measure: str, phase: str | None = None
+) -> dict[str, Decimal]:
+    """The figures a source prints of one measure, by item ("union:item" for a union's;
+    "" for the total), in thousands for money: they win over the ones computed."""
+    out: dict[str, Decimal] = {}
+    for f in ctx.printed.values():
+        p = f.figure
+        if p.source != source or p.measure != measure or p.phase != phase:
+            continue
+        if p.sector or p.result or p.cost_category or p.year or p.excludes:
+            continue
+        key = f"{p.union}:{p.item}" if p.union else (p.item or "")
+        out.setdefault(key, f.amount if f.unit != "percent" else p.value)
+    return out
+
+
+def _with_ratio(row: Row, code: str, printed: dict[str, Decimal]) -> Row:
+    """Where the source prints its ratios, the line shows the printed one or none."""
+    if not printed:
+        return row
+    return replace(row, values=(*row.values[:-1], printed.get(code)))
 
 
 def _income(
@@ -111,29 +133,39 @@ def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
 
 
 def table_2(ctx: Context, source: str) -> TableView:
-    """Income by source, estimate against actual (millions of the currency)."""
-    estimate = {
-        k: convert(v, Unit.THOUSAND, Unit.MILLION)
-        for k, v in _income(ctx, source, IncomePhase.ESTIMATE).items()
+    """Income by source, estimate against actual (millions of the currency), as the source
+    prints its subtotals, totals and ratios where it does."""
+    amounts = {
+        phase: {
+            **_income(ctx, source, phase),
+            **{k: v for k, v in _printed(ctx, source, "income", phase.value).items() if k},
+        }
+        for phase in (IncomePhase.ESTIMATE, IncomePhase.ACTUAL)
     }
-    actual = {
-        k: convert(v, Unit.THOUSAND, Unit.MILLION)
-        for k, v in _income(ctx, source, IncomePhase.ACTUAL).items()
-    }
+    estimate, actual = (
+        {k: convert(v, Unit.THOUSAND, Unit.MILLION) for k, v in amounts[phase].items()}
+        for phase in (IncomePhase.ESTIMATE, IncomePhase.ACTUAL)
+    )
     specs: list[Spec] = [
         Series(text("report.column.phase.estimate"), estimate, "decimal1"),
         Series(text("report.column.phase.actual"), actual, "decimal1"),
         Ratio(text("report.column.actual_vs_estimate"), 1, 0),
     ]
-    body = list(rows(_category_items(ctx), specs, levels=_levels(ctx)))
-    total_estimate, total_actual = _total_income(estimate, ctx), _total_income(actual, ctx)
-    body.append(
-        Row(
-            text("report.row.total"),
-            (total_estimate, total_actual, percent(total_actual, total_estimate)),
-            kind="total",
+    ratios = _printed(ctx, source, "variance_pct")
+    items = _category_items(ctx)
+    body = list(rows(items, specs, levels=_levels(ctx)))
+    shown = [code for code, _ in items if code in estimate or code in actual]
+    body = [_with_ratio(r, code, ratios) for code, r in zip(shown, body, strict=True)]
+    totals = []
+    for phase, values in ((IncomePhase.ESTIMATE, estimate), (IncomePhase.ACTUAL, actual)):
+        printed = _printed(ctx, source, "income", phase.value).get("")
+        totals.append(
+            _total_income(values, ctx)
+            if printed is None
+            else convert(printed, Unit.THOUSAND, Unit.MILLION)
         )
-    )
+    rate = ratios.get("", percent(totals[1], totals[0]))
+    body.append(Row(text("report.row.total"), (*totals, rate), kind="total"))
     return TableView(
         "table-2",
         text("report.table.2"),
@@ -166,33 +198,47 @@ def figure_1(ctx: Context, source: str, facts_source: str) -> ChartView:
 
 
 def table_3(ctx: Context, source: str) -> TableView:
-    """Demand for the global IP systems: estimate against actual."""
+    """Demand for the registration systems, estimate against actual, with the subtotals and
+    ratios the source prints."""
     unions = {u.code: u.name for u in ctx.dataset.unions}
     estimate: dict[str, Decimal] = {}
     actual: dict[str, Decimal] = {}
-    items: list[tuple[str, Text]] = []
+    codes: list[str] = []
     for v in ctx.dataset.demand_volumes:
         if v.source != source or v.year is not None:
             continue
         code = f"{v.union}:{v.measure}"
-        if code not in estimate and code not in actual:
-            label = text(f"report.demand.{v.measure}")
-            items.append(
-                (code, Text(f"{unions[v.union].zh} {label.zh}", f"{unions[v.union].en} {label.en}"))
-            )
+        if code not in codes:
+            codes.append(code)
         (estimate if v.phase.value == "estimate" else actual)[code] = v.value
+    for phase, values in (("estimate", estimate), ("actual", actual)):
+        for code, value in _printed(ctx, source, "demand", phase).items():
+            if code not in codes:  # a subtotal the source prints after its union's lines
+                union = code.split(":")[0]
+                last = max(i for i, c in enumerate(codes) if c.startswith(f"{union}:"))
+                codes.insert(last + 1, code)
+            values.setdefault(code, value)
+    items = []
+    for code in codes:
+        union, measure = code.split(":")
+        label = text(f"report.demand.{measure}")
+        name = unions[union]
+        items.append((code, Text(f"{name.zh} {label.zh}", f"{name.en} {label.en}")))
     specs: list[Spec] = [
         Series(text("report.column.phase.estimate"), estimate),
         Series(text("report.column.phase.actual"), actual),
         Ratio(text("report.column.actual_vs_estimate"), 1, 0),
     ]
+    ratios = _printed(ctx, source, "variance_pct")
+    body = rows(items, specs)
+    shown = [c for c, _ in items if c in estimate or c in actual]
     return TableView(
         "table-3",
         text("report.table.3"),
         text("report.unit.count"),
         text("report.stub.demand"),
         columns(specs),
-        rows(items, specs),
+        tuple(_with_ratio(r, c, ratios) for c, r in zip(shown, body, strict=True)),
         source,
     )
 
