@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -92,19 +93,16 @@ def test_a_package_without_a_transfer_rule_prints_no_limit(tmp_path: Path) -> No
 
 
 def test_a_mark_the_package_does_not_define_agrees_with_nothing(tmp_path: Path) -> None:
-    """The minimal example prints ⚫ without a `marks` setting."""
-    url = loaded(tmp_path, EXAMPLES / "minimal")
+    """A mark edited into the store that the package's vocabulary does not define (Northwind
+    defines no marks) agrees with no rating and is reported."""
+    url = loaded(tmp_path, EXAMPLES / "northwind-2026-28")
+    with sqlite3.connect(tmp_path / "rbm.db") as connection:
+        connection.execute("UPDATE pies SET published_mark = '⚫' WHERE id = 'A.1-01.1'")
     agreement = as_json("--db", url, "assess")["totals"]["agreement"]
     assert agreement["marks"] == {}
     assert agreement["undefined"] == ["⚫"]
     assert (agreement["compared"], agreement["agree"]) == (1, 0)
-    assert agreement["matrix"] == {
-        "⚫": {
-            "fully": 1,
-            "partially": 0,
-            "not_achieved": 0,
-            "not_assessable": 0,
-            "discontinued": 0,
-        }
-    }
+    assert agreement["disagreements"] == ["A.1-01.1"]
+    assert list(agreement["matrix"]) == ["⚫"]
+    assert sum(agreement["matrix"]["⚫"].values()) == 1
     assert 'column "published_mark": value not allowed (found "⚫")' in rbm("--db", url, "assess")
