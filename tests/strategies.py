@@ -88,9 +88,11 @@ def datasets(
     max_rows: int = 3,
     present: frozenset[str] | None = None,
     blank: frozenset[tuple[str, str]] = frozenset(),
+    min_rows: int = 0,
 ) -> Dataset:
     """A valid dataset touching every resource (or only those `present`), in dependency
-    order; the optional fields in `blank`, (resource, field) pairs, are empty in every row."""
+    order; the optional fields in `blank`, (resource, field) pairs, are empty in every row;
+    a resource has `min_rows` rows at least when the rows it refers to exist."""
     keys: dict[str, list[tuple[Any, ...]]] = {}
     records: dict[str, tuple[object, ...]] = {}
     for resource in RESOURCES:
@@ -101,7 +103,7 @@ def datasets(
         }
         empty = frozenset(f for r, f in blank if r == resource.name)
         absent = present is not None and resource.name not in present
-        rows = [] if absent else draw(_rows(resource, keys, fk_targets, max_rows, empty))
+        rows = [] if absent else draw(_rows(resource, keys, fk_targets, max_rows, empty, min_rows))
         records[resource.name] = tuple(resource.model(**row) for row in rows)
         if resource.primary_key:
             keys[resource.name] = [tuple(row[k] for k in resource.primary_key) for row in rows]
@@ -115,6 +117,7 @@ def _rows(
     fk_targets: dict[str, tuple[str, str]],
     max_rows: int,
     blank: frozenset[str] = frozenset(),
+    min_rows: int = 0,
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     specs = {f.name: _value(f, keys, fk_targets, f.name in blank) for f in resource.fields}
     if any(spec.is_empty for spec in specs.values()):
@@ -140,7 +143,7 @@ def _rows(
 
         return pick
 
-    min_size = 1 if resource.name == "sources" else 0
+    min_size = max(min_rows, 1 if resource.name == "sources" else 0)
     return st.lists(
         row,
         min_size=min_size,
@@ -279,16 +282,17 @@ def settings_blocks(source_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
 
 @st.composite
 def packages(draw: st.DrawFn, max_rows: int = 3) -> Package:
-    """A valid package leaving out any optional resources, columns and settings (and
-    report.yaml: the generic layout applies)."""
-    chosen = draw(st.sets(st.sampled_from(OPTIONAL_RESOURCES)))
+    """A valid package leaving out any optional resources (few or most), columns and settings,
+    and report.yaml (the generic layout applies)."""
+    some = st.frozensets(st.sampled_from(OPTIONAL_RESOURCES))
+    chosen = draw(st.one_of(some, some.map(frozenset(OPTIONAL_RESOURCES).difference)))
     present = frozenset(REQUIRED_RESOURCES) | chosen
     blank = draw(
         st.one_of(
             st.just(frozenset(OPTIONAL_FIELDS)), st.frozensets(st.sampled_from(OPTIONAL_FIELDS))
         )
     )
-    dataset = draw(datasets(max_rows, present, blank))
+    dataset = draw(datasets(max_rows, present, blank, min_rows=draw(st.integers(0, 1))))
     block = draw(settings_blocks([s.id for s in dataset.sources]))
     marks = sorted(block.get("marks", {}))  # a published mark must be one the settings define
     pies = tuple(

@@ -59,7 +59,7 @@ def table_1(
         text("report.stub.line"),
         columns(specs),
         tuple(body),
-        source,
+        source or ", ".join(dict.fromkeys(f.source for f in ctx.dataset.key_financials)),
     )
 
 
@@ -173,7 +173,7 @@ def table_2(ctx: Context, source: str) -> TableView:
         text("report.stub.income"),
         columns(specs),
         tuple(body),
-        source,
+        source or ", ".join(dict.fromkeys(f.source for f in ctx.dataset.income_facts)),
     )
 
 
