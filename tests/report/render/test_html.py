@@ -31,7 +31,7 @@ from rbm.report.render import charts, html
 
 SVG = "http://www.w3.org/2000/svg"
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-NUMBER = re.compile(r"^(-|\(?\d{1,3}(,\d{3})*(\.\d+)?%?\)?)$")
+NUMBER = re.compile(r"^(-|>?\(?\d{1,3}(,\d{3})*(\.\d+)?%?\)?)$")  # ">100%": a capped percent
 CATALOGUE_KEY = re.compile(r"\b(report|rating|phase|measure)\.[a-z_]+(\.[a-z0-9_]+)*\b")
 
 

@@ -60,8 +60,9 @@ def mark_label(mark: str, marks: Marks, lang: Lang) -> str:
 
 
 def allowed(marks: Marks) -> str:
-    """The defined marks as an error message lists them."""
-    return ", ".join(mark_text(m) for m in marks) + " (rbm.marks)"
+    """The defined marks as an error message lists them, and where they are defined."""
+    listed = ", ".join(mark_text(m) for m in marks)
+    return f"{listed} (rbm.marks)" if listed else "(rbm.marks)"
 
 
 def mark_errors(

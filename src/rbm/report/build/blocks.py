@@ -77,7 +77,7 @@ BUILDERS: dict[str, Builder] = {
     ),
     "development_by_result": lambda ctx, b: development.annex_12_results(ctx, _src(b)),
     "dashboard": lambda ctx, b: dashboards.dashboards(ctx, _sources(ctx, b)),
-    "systems": lambda ctx, b: projects.system_section(ctx),
+    "systems": projects.system_indicators,
     "trust_funds": lambda ctx, b: projects.trust_fund_section(ctx, _src(b)),
     "capital_master_plan": lambda ctx, b: projects.capital_master_plan(ctx, _src(b)),
 }

@@ -6,8 +6,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from rbm.domain.enums import DeliverableStatus, Unit
+from rbm.domain.finance import SystemIndicator
 from rbm.domain.projects import CapitalProject
-from rbm.domain.text import Text
+from rbm.domain.text import LANGS, Text
 from rbm.engine.projects import (
     deliverable_utilization,
     fund_figures,
@@ -18,6 +19,7 @@ from rbm.engine.projects import (
 )
 from rbm.i18n import text
 from rbm.report.build.context import Context
+from rbm.report.build.spec import Spec
 from rbm.report.model import (
     Block,
     ChartView,
@@ -295,100 +297,97 @@ def trust_fund_results(ctx: Context) -> tuple[TableView, ...]:
     return tuple(tables)
 
 
-def indicator_table(
-    ctx: Context, union: str, measure: str, table_id: str, title: str, stub: str
-) -> TableView | None:
-    """A registration-system indicator by segment (rows) and period (columns)."""
-    found = [s for s in ctx.dataset.system_indicators if s.union == union and s.measure == measure]
-    if not found:
+def system_indicators(ctx: Context, b: Spec) -> Section | None:
+    """The indicators of the registration systems a specification lists: a measure by
+    segment and period, or several measures by period for each segment (unit costs)."""
+    blocks: list[Block] = []
+    for raw in b.get("indicators", []):
+        one = Spec(raw, ctx, b.member)
+        measures = raw["measure"] if isinstance(raw["measure"], list) else [raw["measure"]]
+        found = [
+            s
+            for s in ctx.dataset.system_indicators
+            if s.union == raw["union"] and s.measure in measures
+        ]
+        if not found:
+            continue
+        if len(measures) == 1:
+            blocks.append(_by_segment(ctx, one, found))
+        else:
+            blocks.extend(_per_segment(ctx, one, found, measures))
+    if not blocks:
         return None
+    return Section("systems", b.text("title") or text("report.section.systems"), tuple(blocks))
+
+
+def _titles(one: Spec, **params: str | Text) -> tuple[Text, Text | None]:
+    """The title and chart description the specification gives, with the data's periods
+    and segment."""
+
+    def fill(key: str) -> Text | None:
+        found = one.text(key)
+        if found is None:
+            return None
+        return Text(
+            *(
+                found.get(lang).format(
+                    **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
+                )
+                for lang in LANGS
+            )
+        )
+
+    return fill("title") or Text(one.id("indicator"), one.id("indicator")), fill("description")
+
+
+def _by_segment(ctx: Context, one: Spec, found: list[SystemIndicator]) -> Block:
     periods = sorted({s.period for s in found})
     values: dict[str, dict[str, Decimal]] = {}
     labels: dict[str, Text] = {}
     for s in found:
         values.setdefault(s.segment.zh, {})[s.period] = s.value
         labels[s.segment.zh] = s.segment
-    return TableView(
-        table_id,
-        text(title, first=periods[0], last=periods[-1]),
+    title, description = _titles(one, first=periods[0], last=periods[-1])
+    table = TableView(
+        one.id("indicator"),
+        title,
         text("report.unit.count"),
-        text(stub),
+        text(f"report.stub.{one.get('stub', 'segment')}"),
         tuple(Column(Text(p, p)) for p in periods),
         tuple(Row(labels[k], tuple(v.get(p) for p in periods)) for k, v in values.items()),
         found[0].source,
     )
+    chart = one.get("chart")
+    if chart is None:
+        return table
+    return ChartView(table.id, table.title, description or table.title, chart, table)
 
 
-def receiving_offices(ctx: Context) -> ChartView | None:
-    """PCT filings by receiving office, by year."""
-    table = indicator_table(
-        ctx,
-        "pct",
-        "ro_filings",
-        "pct-receiving-offices",
-        "report.system.pct_ro",
-        "report.stub.office",
-    )
-    if table is None:
-        return None
-    first, last = table.columns[0].label, table.columns[-1].label
-    description = text("report.system.pct_ro.desc", first=first, last=last)
-    return ChartView(table.id, table.title, description, "grouped_bar", table)
-
-
-def hague_unit_costs(ctx: Context) -> tuple[ChartView, ...]:
-    """Hague unit costs, direct and indirect, by biennium."""
-    found = [
-        s
-        for s in ctx.dataset.system_indicators
-        if s.union == "hague" and s.measure in ("unit_cost_direct", "unit_cost_indirect")
-    ]
-    charts: list[ChartView] = []
+def _per_segment(
+    ctx: Context, one: Spec, found: list[SystemIndicator], measures: list[str]
+) -> list[Block]:
+    charts: list[Block] = []
     for segment in dict.fromkeys(s.segment for s in found):
         mine = [s for s in found if s.segment == segment]
         periods = sorted({s.period for s in mine})
         values = {(s.measure, s.period): s.value for s in mine}
+        title, description = _titles(one, segment=segment, first=periods[0], last=periods[-1])
         table = TableView(
-            f"hague-unit-cost-{len(charts) + 1}",
-            text("report.system.hague_cost", segment=segment),
+            f"{one.id('indicator')}-{len(charts) + 1}",
+            title,
             ctx.unit("one"),
-            text("report.stub.biennium"),
-            (Column(text("report.column.direct")), Column(text("report.column.indirect"))),
-            tuple(
-                Row(
-                    Text(p, p),
-                    (values.get(("unit_cost_direct", p)), values.get(("unit_cost_indirect", p))),
-                )
-                for p in periods
-            ),
+            text(f"report.stub.{one.get('stub', 'segment')}"),
+            tuple(Column(text(f"report.measure.{m}")) for m in measures),
+            tuple(Row(Text(p, p), tuple(values.get((m, p)) for m in measures)) for p in periods),
             mine[0].source,
         )
+        chart = one.get("chart")
         charts.append(
-            ChartView(
-                table.id,
-                table.title,
-                text(
-                    "report.system.hague_cost.desc",
-                    segment=segment,
-                    currency=ctx.dataset.biennium.currency_label,
-                ),
-                "stacked_bar",
-                table,
-            )
+            table
+            if chart is None
+            else ChartView(table.id, table.title, description or table.title, chart, table)
         )
-    return tuple(charts)
-
-
-def lisbon_documents(ctx: Context) -> TableView | None:
-    """Lisbon documents processed by kind and year."""
-    return indicator_table(
-        ctx,
-        "lisbon",
-        "documents_processed",
-        "lisbon-documents",
-        "report.system.lisbon_documents",
-        "report.stub.document",
-    )
+    return charts
 
 
 def capital_master_plan(ctx: Context, source: str) -> Section | None:
@@ -408,17 +407,3 @@ def trust_fund_section(ctx: Context, source: str) -> Section | None:
         text("report.section.trust_funds"),
         (trust_funds(ctx, source), *trust_fund_results(ctx)),
     )
-
-
-def system_section(ctx: Context) -> Section | None:
-    blocks: list[Block] = []
-    ro = receiving_offices(ctx)
-    if ro is not None:
-        blocks.append(ro)
-    blocks.extend(hague_unit_costs(ctx))
-    lisbon = lisbon_documents(ctx)
-    if lisbon is not None:
-        blocks.append(lisbon)
-    if not blocks:
-        return None
-    return Section("systems", text("report.section.systems"), tuple(blocks))
