@@ -176,8 +176,17 @@ def _fix_rules(dataset: Dataset) -> Dataset:
         f if f.ref in known[f.scope.value] else replace(f, scope=FootnoteScope.SOURCE, ref=anchor)
         for f in dataset.footnotes
     )
+    marks = dataset.biennium.settings.marks
+    pies = tuple(
+        p if p.published_mark in marks else replace(p, published_mark=None) for p in dataset.pies
+    )
     return replace(
-        dataset, budget_facts=facts, transfers=transfers, sectors=sectors, footnotes=footnotes
+        dataset,
+        budget_facts=facts,
+        transfers=transfers,
+        sectors=sectors,
+        footnotes=footnotes,
+        pies=pies,
     )
 
 
@@ -295,12 +304,8 @@ def packages(draw: st.DrawFn, max_rows: int = 3) -> Package:
     dataset = draw(datasets(max_rows, present, blank, min_rows=draw(st.integers(0, 1))))
     block = draw(settings_blocks([s.id for s in dataset.sources]))
     marks = sorted(block.get("marks", {}))  # a published mark must be one the settings define
-    pies = tuple(
-        p
-        if p.published_mark is None or p.published_mark in marks
-        else replace(p, published_mark=draw(st.sampled_from(marks)) if marks else None)
-        for p in dataset.pies
-    )
+    mark = st.none() if not marks or ("pies", "published_mark") in blank else st.sampled_from(marks)
+    pies = tuple(replace(p, published_mark=draw(st.none() | mark)) for p in dataset.pies)
     return Package(dataset.with_records(pies=pies), present, block, draw(st.booleans()))
 
 

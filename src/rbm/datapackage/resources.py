@@ -341,7 +341,7 @@ RESOURCES: tuple[Resource, ...] = (
             _unit(),
             _source(),
         ),
-        "Budget transfers into and out of each sector (FR 3.4)",
+        "Budget transfers into and out of each sector",
         primary_key=("sector",),
         foreign_keys=(_fk("sector", "sectors"), _SOURCE_FK),
     ),

@@ -11,6 +11,7 @@ from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Unit
 from rbm.domain.money import convert
+from rbm.engine.rating.marks import mark_errors
 
 Lines = dict[str, list[int]]
 
@@ -34,6 +35,7 @@ def check_rules(dataset: Dataset, lines: Lines, files: Files) -> list[DataError]
         *_hierarchy_cycles("cost_categories", dataset.cost_categories, lines, files),
         *_hierarchy_cycles("income_categories", dataset.income_categories, lines, files),
         *_single_unallocated(dataset, lines, files),
+        *mark_errors(dataset, lines, files),
     ]
 
 

@@ -57,7 +57,7 @@ class BudgetFact:
 
 @dataclass(frozen=True, slots=True)
 class Transfer:
-    """Budget transferred into and out of a sector during the biennium (FR 3.4)."""
+    """Budget transferred into and out of a sector during the period."""
 
     sector: str
     transfers_in: Decimal

@@ -17,7 +17,7 @@ from rbm.engine.finance.ratios import percent
 
 
 class TransferBasis(StrEnum):
-    """What a transfer limit is compared with (WIPO's FR 3.4 does not say)."""
+    """What a transfer limit is compared with: the net transfer or the transfers in."""
 
     NET = "net"  # transfers in − transfers out
     GROSS = "gross"  # transfers in
