@@ -3,7 +3,6 @@ report.yaml are valid, and load, assessment, reconciliation and the report all t
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,13 +32,7 @@ from tests.strategies import OPTIONAL_FIELDS, Package, packages
 # deadline=None: an example renders HTML (charts drawn by vl-convert) and loads a store, ~1 s
 SETTINGS = settings(max_examples=25, deadline=None)
 
-# Known bugs in src/rbm/report (being rewritten elsewhere), narrowed here until they are fixed:
-# - report/build/performance.py, `performance`: an expected result without PIEs gets an empty
-#   "pies-<result>" table (the section's blocks never pass through blocks._empty);
-# - report/build/income.py, `table_2`: a package without income facts gets an "income" table
-#   of one total row of zeros (blocks._empty only leaves out tables of None);
-#   `assert_nothing_empty` lets these two table ids through.
-KNOWN_EMPTY = re.compile(r"pies-|income$")
+# A known bug in src/rbm/report, narrowed here until it is fixed:
 # - report/render/charts.py: a chart category or series labelled exactly "if" is put in a
 #   Vega-Lite sort array, whose expression Vega refuses ('Unrecognized signal name: "if"');
 #   the generated packages leave out texts that are exactly "if".
@@ -82,7 +75,7 @@ def assert_nothing_empty(view: ReportView) -> None:
     children."""
     for table in view.tables():
         has_data = any(row.kind == "data" for row in table.rows)
-        assert has_data or KNOWN_EMPTY.match(table.id), (table.id, table.rows)
+        assert has_data, (table.id, table.rows)
     for section in view.walk():
         assert section.blocks or section.children, section.id
 

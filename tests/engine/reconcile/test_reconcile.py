@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from rbm.domain.enums import BudgetPhase, FigureUnit, SourceKind
 from rbm.domain.money import round_half_up
+from rbm.domain.text import LANGS
+from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import FindingClass
 from rbm.engine.reconcile.run import reconcile
 from rbm.engine.reconcile.settings import Settings
@@ -149,3 +151,13 @@ def test_totals_printed_from_exact_parts_always_reconcile(
     second = reconcile(dataset(*facts, *figures))
     assert first.count(FindingClass.DIFFERENCE) == 0
     assert first.summary() == second.summary()
+
+
+def test_a_measure_and_phase_the_catalogue_lacks_are_described_by_their_codes() -> None:
+    data = dataset(
+        figure("A", "10", source="A", measure="visits", phase="q3"),
+        figure("B", "12", source="B", measure="visits", phase="q3"),
+    )
+    (finding,) = reconcile(data).findings
+    assert finding.check == "published_pair"
+    assert [describe(data, finding.subject, lang) for lang in LANGS] == ["visits · q3"] * 2

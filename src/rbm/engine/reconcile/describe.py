@@ -17,9 +17,9 @@ def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
     sectors = {s.code: s.short.get(lang) for s in dataset.sectors}
     costs = {c.code: c.name.get(lang) for c in dataset.cost_categories}
     unions = {u.code: u.name.get(lang) for u in dataset.unions}
-    parts = [t(f"measure.{subject['measure']}", lang)] if "measure" in subject else []
+    parts = [_term("measure", subject["measure"], lang)] if "measure" in subject else []
     if "phase" in subject:
-        parts.append(t(f"phase.{subject['phase']}", lang))
+        parts.append(_term("phase", subject["phase"], lang))
     for dim, value in subject.items():
         if dim in ("measure", "phase"):
             continue
@@ -28,6 +28,15 @@ def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
         )
         parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
     return " · ".join(parts)
+
+
+def _term(kind: str, code: str, lang: Lang) -> str:
+    """A measure or phase by its label; one of the package's own (a published figure's
+    measure or phase is any code) as the package spells it."""
+    try:
+        return t(f"{kind}.{code}", lang)
+    except KeyError:
+        return code
 
 
 def number_text(value: Decimal) -> str:

@@ -55,7 +55,7 @@ BUILDERS: dict[str, Builder] = {
         if ctx.dataset.key_financials
         else None
     ),
-    "income": lambda ctx, b: income.table_2(ctx, _src(b)),
+    "income": lambda ctx, b: income.table_2(ctx, _src(b)) if ctx.dataset.income_facts else None,
     "income_shares": lambda ctx, b: income.figure_1(ctx, _src(b), _facts_source(b)),
     "demand": lambda ctx, b: income.table_3(ctx, _src(b)),
     "income_estimates": lambda ctx, b: income.annex_2(ctx, _src(b)),
@@ -98,7 +98,9 @@ def build_block(ctx: Context, b: Spec) -> list[Block | Section]:
 
 def _empty(item: Block | Section) -> bool:
     if isinstance(item, TableView):
-        return not item.rows or all(v is None for row in item.rows for v in row.values)
+        return not any(  # a total of nothing is no table
+            v is not None for row in item.rows if row.kind != "total" for v in row.values
+        )
     if isinstance(item, ChartView):
         return _empty(item.table)
     if isinstance(item, Section):

@@ -127,10 +127,13 @@ def performance(ctx: Context, prefer: list[str]) -> list[Section]:
     for pillar in ctx.dataset.pillars:
         results = []
         for result in (r for r in ctx.dataset.results if r.pillar == pillar.code):
-            blocks: list[TableView] = [pie_table(ctx, result.code)]
+            pies = pie_table(ctx, result.code)
+            blocks: list[TableView] = [pies] if pies.rows else []  # no PIEs, no table
             risks = risk_table(ctx, result.code)
             if risks is not None:
                 blocks.append(risks)
+            if not blocks:
+                continue
             results.append(
                 Section(
                     f"result-{result.code}",
