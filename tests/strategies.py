@@ -3,7 +3,6 @@ keys are unique, references resolve and business rules hold."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ from rbm.datapackage.descriptor import build_descriptor, write_descriptor
 from rbm.datapackage.fields import Field
 from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Resource
 from rbm.datapackage.settings import PHASES
-from rbm.datapackage.writer import record_cells
+from rbm.datapackage.writer import write_resource
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Rating
 from rbm.domain.organization import Biennium
@@ -219,18 +218,9 @@ class Package:
 
     def write(self, folder: Path) -> None:
         """Write the descriptor and the CSV files of the listed resources only."""
-        currency = self.dataset.biennium.currency
         for resource in RESOURCES:
-            if resource.name not in self.resources:
-                continue
-            target = folder / resource.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("w", encoding="utf-8", newline="") as handle:
-                out = csv.writer(handle, lineterminator="\n")
-                out.writerow(resource.columns)
-                out.writerows(
-                    record_cells(resource, r, currency) for r in self.dataset.records(resource.name)
-                )
+            if resource.name in self.resources:
+                write_resource(self.dataset, resource, folder)
         descriptor = build_descriptor(self.dataset.biennium, resources=self.resources)
         rbm = {k: v for k, v in descriptor["rbm"].items() if k not in SETTING_KEYS}
         if not self.named:

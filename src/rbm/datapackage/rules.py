@@ -11,7 +11,7 @@ from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Unit
 from rbm.domain.money import convert
-from rbm.engine.rating.marks import mark_errors
+from rbm.engine.rating.marks import allowed
 
 Lines = dict[str, list[int]]
 
@@ -67,6 +67,21 @@ def _transfers_balance(dataset: Dataset, files: Files) -> Iterable[DataError]:
             "transfers_in, transfers_out",
             format_decimal(net),
         )
+
+
+def mark_errors(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:
+    """Every published mark of a PIE is one the package's `marks` setting defines."""
+    marks = dataset.biennium.settings.marks
+    for i, pie in enumerate(dataset.pies):
+        if pie.published_mark is not None and pie.published_mark not in marks:
+            yield DataError(
+                "enum-error",
+                files["pies"],
+                lines["pies"][i],
+                "published_mark",
+                pie.published_mark,
+                {"allowed": allowed(marks)},
+            )
 
 
 def _footnote_refs(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:

@@ -21,16 +21,7 @@ def write_package(dataset: Dataset, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for resource in RESOURCES:
-        target = folder / resource.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(resource.columns)
-            writer.writerows(
-                record_cells(resource, r, dataset.biennium.currency)
-                for r in dataset.records(resource.name)
-            )
-        written.append(target)
+        written.append(write_resource(dataset, resource, folder))
     write_descriptor(build_descriptor(dataset.biennium), folder)
     if dataset.report_spec is not None:
         spec = folder / SPEC_FILE
@@ -40,6 +31,20 @@ def write_package(dataset: Dataset, folder: Path) -> list[Path]:
         )
         written.append(spec)
     return [folder / "datapackage.json", *written]
+
+
+def write_resource(dataset: Dataset, resource: Resource, folder: Path) -> Path:
+    """The CSV file of one resource of `dataset` under `folder`."""
+    target = folder / resource.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(resource.columns)
+        writer.writerows(
+            record_cells(resource, r, dataset.biennium.currency)
+            for r in dataset.records(resource.name)
+        )
+    return target
 
 
 def record_cells(resource: Resource, record: object, currency: str) -> list[str]:

@@ -7,11 +7,12 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from rbm.datapackage.package import read_package
+from rbm.datapackage.rules import mark_errors
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import Rating, TargetKind
 from rbm.domain.settings import Settings
 from rbm.engine.rating.assess import assess_dataset, assess_pie
-from rbm.engine.rating.marks import agrees, mark_errors, mark_label, mark_text, meaning
+from rbm.engine.rating.marks import agrees, mark_label, mark_text, meaning
 from rbm.engine.rating.methodology import (
     Methodology,
     NotComparable,

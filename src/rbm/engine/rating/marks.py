@@ -4,7 +4,7 @@ A source prints a mark beside each rated target (WIPO's report prints ⚫, U+F07
 colours were lost in extraction). What a mark stands for is the package's `marks` setting:
 each mark → the ratings it can stand for. A computed rating agrees with a mark when it is one
 of those; a mark the vocabulary does not define agrees with nothing, and is a data error
-(`mark_errors`).
+(`rbm.datapackage.rules.mark_errors`).
 
 >>> from rbm.domain.enums import Rating as R
 >>> marks = {"●": frozenset({R.FULLY, R.PARTIALLY}), "\\uf070": frozenset({R.NOT_ACHIEVED})}
@@ -17,10 +17,8 @@ of those; a mark the vocabulary does not define agrees with nothing, and is a da
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from rbm.datapackage.errors import DataError
-from rbm.domain.dataset import Dataset
 from rbm.domain.enums import Rating
 from rbm.domain.text import Lang
 from rbm.i18n import t
@@ -63,21 +61,3 @@ def allowed(marks: Marks) -> str:
     """The defined marks as an error message lists them, and where they are defined."""
     listed = ", ".join(mark_text(m) for m in marks)
     return f"{listed} (rbm.marks)" if listed else "(rbm.marks)"
-
-
-def mark_errors(
-    dataset: Dataset, lines: Mapping[str, list[int]], files: Mapping[str, str]
-) -> Iterable[DataError]:
-    """A business rule: every published mark of a PIE is defined by the package's `marks`
-    setting. `lines` and `files` locate a record as `rbm.datapackage.rules` does."""
-    marks = dataset.biennium.settings.marks
-    for i, pie in enumerate(dataset.pies):
-        if pie.published_mark is not None and pie.published_mark not in marks:
-            yield DataError(
-                "enum-error",
-                files["pies"],
-                lines["pies"][i],
-                "published_mark",
-                pie.published_mark,
-                {"allowed": allowed(marks)},
-            )

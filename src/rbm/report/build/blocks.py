@@ -60,15 +60,10 @@ BUILDERS: dict[str, Builder] = {
     "demand": lambda ctx, b: income.table_3(ctx, _src(b)),
     "income_estimates": lambda ctx, b: income.annex_2(ctx, _src(b)),
     "union_financials": lambda ctx, b: income.annex_6(ctx, _src(b)),
-    "result_by_sector": lambda ctx, b: overview.table_4(ctx, _src(b)),
-    "sector_budget": lambda ctx, b: overview.table_5(ctx, _src(b), _sources(ctx, b)),
     "pillar_expenditure": lambda ctx, b: overview.pillar_expenditure(
         ctx, _src(b), _facts_source(b)
     ),
     "personnel_chart": lambda ctx, b: budget.figure_2(ctx, _src(b), _sources(ctx, b)),
-    "cost_categories": lambda ctx, b: budget.table_6(ctx, _src(b)),
-    "budget_by_year": lambda ctx, b: budget.annex_3(ctx, _src(b)),
-    "result_budget": lambda ctx, b: budget.annex_4(ctx, _src(b)),
     "posts": lambda ctx, b: budget.annex_5(ctx, _src(b)) if ctx.dataset.posts else None,
     "promotion": lambda ctx, b: budget.annex_7(ctx, _src(b)),
     "development": lambda ctx, b: development.table_7(ctx, _src(b), b.id("table-development")),

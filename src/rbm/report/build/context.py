@@ -9,16 +9,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import BudgetPhase, Unit
+from rbm.domain.enums import BudgetPhase
 from rbm.domain.finance import BudgetFact
-from rbm.domain.money import convert
 from rbm.domain.text import Text
 from rbm.engine.finance.grain import ALLOCATED, ANY, Cube
 from rbm.engine.finance.rollup import rollup
 from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.rating import RatingReport, rating_report
 from rbm.engine.reconcile.facts import Figure, figure
-from rbm.engine.reconcile.findings import half_unit
 from rbm.i18n import text
 from rbm.report.model import Note
 
@@ -125,35 +123,6 @@ class Context:
     def by(self, facts: Iterable[BudgetFact], *dims: str) -> dict[tuple[object, ...], Decimal]:
         return rollup(facts, dims)
 
-    def check(
-        self,
-        table: str,
-        source: str,
-        measure: str,
-        phase: str | None,
-        dims: Mapping[str, object],
-        computed: Decimal,
-        parts: int = 1,
-        unit: Unit = Unit.THOUSAND,
-        excludes: str | None = None,
-    ) -> tuple[str, ...]:
-        """Note ids for a computed figure: one when the report prints a value that rounding
-        of `parts` printed figures cannot explain."""
-        fig = self.printed.get((source, measure, phase, grain_key(dims), excludes))
-        if fig is None:
-            return ()
-        printed = convert(fig.amount, Unit.THOUSAND, unit)
-        bound = convert(fig.half, Unit.THOUSAND, unit) + half_unit(Decimal(1)) * parts
-        if fig.unit == "percent":
-            printed, bound = fig.figure.value, Decimal("0.5")
-        if abs(printed - computed) <= bound:
-            return ()
-        return (
-            self.add_note(
-                table, text("report.note.published", value=_plain(fig.figure.value), source=source)
-            ),
-        )
-
     def add_note(self, table: str, note: Text) -> str:
         notes = self.notes.setdefault(table, [])
         for existing in notes:
@@ -170,7 +139,3 @@ class Context:
 def grain_key(dims: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     """A grain as the index of printed figures keys it."""
     return tuple(sorted((k, str(v)) for k, v in dims.items() if v is not None))
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value:,}"

@@ -33,22 +33,11 @@ class Ratio:
     format: NumberFormat = "percent"
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A column computed as one series minus another."""
-
-    label: Text
-    left: int
-    right: int
-
-
-Spec = Series | Ratio | Difference
+Spec = Series | Ratio
 
 
 def columns(specs: Sequence[Spec]) -> tuple[Column, ...]:
-    return tuple(
-        Column(s.label, s.format if isinstance(s, Series | Ratio) else "integer") for s in specs
-    )
+    return tuple(Column(s.label, s.format) for s in specs)
 
 
 def _places(fmt: NumberFormat) -> int:
@@ -56,12 +45,12 @@ def _places(fmt: NumberFormat) -> int:
 
 
 def values(specs: Sequence[Spec], amounts: Callable[[Series], Decimal | None]) -> tuple[Value, ...]:
-    """A row's values: each series' amount, then ratios and differences of those."""
+    """A row's values: each series' amount, then ratios of those."""
     numbers: list[Decimal | None] = []
     for spec in specs:
         if isinstance(spec, Series):
             numbers.append(amounts(spec))
-        elif isinstance(spec, Ratio):
+        else:
             part, whole = numbers[spec.part], numbers[spec.whole]
             ratio = (
                 None
@@ -69,9 +58,6 @@ def values(specs: Sequence[Spec], amounts: Callable[[Series], Decimal | None]) -
                 else percent(part, whole, _places(spec.format))
             )
             numbers.append(ratio)
-        else:
-            left, right = numbers[spec.left], numbers[spec.right]
-            numbers.append(None if left is None or right is None else left - right)
     return tuple(numbers)
 
 

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rbm.domain.text import Text
+from rbm.domain.text import LANGS, Lang, Text
 from rbm.report.build.context import Context
+from rbm.report.build.pivot import depths
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,17 @@ class Spec:
         return None if value is None else self.fill(Text(value["zh"], value["en"]))
 
     def fill(self, text: Text) -> Text:
-        return Text(*(self._fill(text.get(lang), lang) for lang in ("zh", "en")))
+        return Text(*(self._fill(text.get(lang), lang) for lang in LANGS))
 
-    def _fill(self, value: str, lang: str) -> str:
+    def _fill(self, value: str, lang: Lang) -> str:
         b = self.ctx.dataset.biennium
         end = b.settings.period_end
         params = {
-            "period": b.period.get(lang),  # type: ignore[arg-type]
-            "period_end": end.get(lang) if end else "",  # type: ignore[arg-type]
-            "organization": b.organization_name.get(lang),  # type: ignore[arg-type]
-            "currency": b.currency_label.get(lang),  # type: ignore[arg-type]
-            "member": self.member[1].get(lang) if self.member else "",  # type: ignore[arg-type]
+            "period": b.period.get(lang),
+            "period_end": end.get(lang) if end else "",
+            "organization": b.organization_name.get(lang),
+            "currency": b.currency_label.get(lang),
+            "member": self.member[1].get(lang) if self.member else "",
         }
         for name, replacement in params.items():
             value = value.replace("{" + name + "}", replacement)
@@ -86,15 +87,12 @@ def members(
         return [(p.code, p.name, 0) for p in dataset.pillars]
     if dimension == "year":
         return [(str(y), Text(str(y), str(y)), 0) for y in dataset.biennium.years]
-    parents = {c.code: c.parent for c in dataset.cost_categories}
-    out = []
-    for c in dataset.cost_categories:
-        depth, parent = 0, c.parent
-        while parent is not None and depth < len(parents):
-            depth, parent = depth + 1, parents.get(parent)
-        if levels is None or depth < levels:
-            out.append((c.code, c.name, depth))
-    return out
+    level = depths({c.code: c.parent for c in dataset.cost_categories})
+    return [
+        (c.code, c.name, level[c.code])
+        for c in dataset.cost_categories
+        if levels is None or level[c.code] < levels
+    ]
 
 
 def short_label(ctx: Context, dimension: str, code: str, label: Text) -> Text:
