@@ -1,6 +1,6 @@
 """Line numbers of places in a JSON or YAML document, for error messages.
 
->>> locate('{"rbm": {\\n  "currency": "CHFX"}}', ("rbm", "currency"))
+>>> locate('{"rbm": {\\n  "currency": "EURO"}}', ("rbm", "currency"))
 2
 """
 
