@@ -38,10 +38,26 @@ _json = st.dictionaries(
 )
 
 BIENNIUM = Biennium(
-    "2030-31", "org", Text("组织", "Org"), Text("两年期", "Biennium"), 2030, 2031, "EUR"
+    "2030-31",
+    "org",
+    Text.of(zh="组织", en="Org"),
+    Text.of(zh="两年期", en="Biennium"),
+    2030,
+    2031,
+    "EUR",
 )
 # a package's unit cells name its currency (kEUR); the domain keeps the scale (Unit)
 CURRENCIES = ("CHF", "EUR", "JPY")
+# a package's languages: with catalogues (zh, en, fr), and without one (es, whose labels
+# read English)
+LANGUAGES: tuple[tuple[str, ...], ...] = (
+    ("zh", "en"),
+    ("en", "zh"),
+    ("en",),
+    ("en", "fr"),
+    ("fr",),
+    ("es", "en"),
+)
 
 
 def _value(
@@ -49,18 +65,22 @@ def _value(
     keys: dict[str, list[tuple[Any, ...]]],
     fk_targets: dict[str, tuple[str, str]],
     blank: bool = False,
+    langs: tuple[str, ...] = ("zh", "en"),
 ) -> st.SearchStrategy[Any]:
     if blank:  # an optional field left empty in every row
-        return st.just(Text("", "")) if spec.kind == "text" else st.none()
+        return st.just(Text()) if spec.kind == "text" else st.none()
     if spec.name in fk_targets:
         resource, _column = fk_targets[spec.name]
         known = [k[0] for k in keys.get(resource, [])]
         choice = st.sampled_from(known) if known else st.nothing()
         return choice if spec.required else st.one_of(st.none(), choice)
     if spec.kind == "text":
-        en = _cell if spec.en_is_required else st.one_of(st.just(""), _cell)
-        zh = _cell if spec.required else st.one_of(st.just(""), _cell)
-        return st.builds(Text, zh, en)
+        cells = [
+            _cell if spec.column_required(i) else st.one_of(st.just(""), _cell)
+            for i in range(len(langs))
+        ]
+        # in the package's order, which the reader keeps (a mapping strategy sorts its keys)
+        return st.tuples(*cells).map(lambda texts: Text.of(dict(zip(langs, texts, strict=True))))
     base: st.SearchStrategy[Any]
     if spec.enum is not None:  # a unit is its scale (Unit.THOUSAND), whatever the currency
         base = st.sampled_from(list(spec.enum))
@@ -88,10 +108,13 @@ def datasets(
     present: frozenset[str] | None = None,
     blank: frozenset[tuple[str, str]] = frozenset(),
     min_rows: int = 0,
+    langs: tuple[str, ...] | None = None,
 ) -> Dataset:
     """A valid dataset touching every resource (or only those `present`), in dependency
-    order; the optional fields in `blank`, (resource, field) pairs, are empty in every row;
-    a resource has `min_rows` rows at least when the rows it refers to exist."""
+    order, in `langs` (drawn when None); the optional fields in `blank`, (resource, field)
+    pairs, are empty in every row; a resource has `min_rows` rows at least when the rows it
+    refers to exist."""
+    langs = langs or draw(st.sampled_from(LANGUAGES))
     keys: dict[str, list[tuple[Any, ...]]] = {}
     records: dict[str, tuple[object, ...]] = {}
     for resource in RESOURCES:
@@ -102,11 +125,21 @@ def datasets(
         }
         empty = frozenset(f for r, f in blank if r == resource.name)
         absent = present is not None and resource.name not in present
-        rows = [] if absent else draw(_rows(resource, keys, fk_targets, max_rows, empty, min_rows))
+        rows = (
+            []
+            if absent
+            else draw(_rows(resource, keys, fk_targets, max_rows, empty, min_rows, langs))
+        )
         records[resource.name] = tuple(resource.model(**row) for row in rows)
         if resource.primary_key:
             keys[resource.name] = [tuple(row[k] for k in resource.primary_key) for row in rows]
-    biennium = replace(BIENNIUM, currency=draw(st.sampled_from(CURRENCIES)))
+    biennium = replace(
+        BIENNIUM,
+        organization_name=Text.of({lang: f"Org ({lang})" for lang in langs}),
+        label=Text.of({lang: f"Biennium ({lang})" for lang in langs}),
+        currency=draw(st.sampled_from(CURRENCIES)),
+        settings=replace(BIENNIUM.settings, languages=langs),
+    )
     return _fix_rules(Dataset.build(biennium, records))
 
 
@@ -117,17 +150,15 @@ def _rows(
     max_rows: int,
     blank: frozenset[str] = frozenset(),
     min_rows: int = 0,
+    langs: tuple[str, ...] = ("zh", "en"),
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
-    specs = {f.name: _value(f, keys, fk_targets, f.name in blank) for f in resource.fields}
+    specs = {f.name: _value(f, keys, fk_targets, f.name in blank, langs) for f in resource.fields}
     if any(spec.is_empty for spec in specs.values()):
         return st.just([])  # a required reference with nothing to point at
     for fk in resource.foreign_keys:
         if fk.resource == resource.name:
             specs[fk.fields[0]] = st.none()
     row = st.fixed_dictionaries(specs)
-    uniques = (
-        [resource.primary_key, *resource.unique] if resource.primary_key else list(resource.unique)
-    )
 
     def key_of(columns: tuple[str, ...]) -> Any:
         def pick(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -135,9 +166,9 @@ def _rows(
             for c in columns:
                 if c in r:
                     out.append(r[c])
-                else:  # a text column such as short_zh
+                else:  # a text column such as short_zh: its text in that language
                     name, _, lang = c.rpartition("_")
-                    out.append(getattr(r[name], lang))
+                    out.append(r[name].exact(lang) or object())  # an empty text is no key
             return tuple(out)
 
         return pick
@@ -147,7 +178,7 @@ def _rows(
         row,
         min_size=min_size,
         max_size=max_rows,
-        unique_by=tuple(key_of(u) for u in uniques) or None,
+        unique_by=tuple(key_of(u) for u in resource.keys(langs)) or None,
     )  # type: ignore[arg-type]
 
 
@@ -202,7 +233,6 @@ SETTING_KEYS = (
     "utilization_basis",
 )
 _percent = st.one_of(st.integers(0, 100), st.sampled_from([0.5, 12.5, 99.9]))
-_bilingual = st.fixed_dictionaries({"zh": _plain, "en": _plain})
 _marks = st.sampled_from(["\u26ab", "\uf070", "\u29eb", "●", "A"])  # WIPO's three, and others
 
 
@@ -254,15 +284,20 @@ def rating_settings(draw: st.DrawFn) -> dict[str, Any]:
     return block
 
 
-def settings_blocks(source_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
-    """The optional settings of a descriptor's `rbm` block, each absent or valid."""
+def settings_blocks(
+    source_ids: list[str], langs: tuple[str, ...]
+) -> st.SearchStrategy[dict[str, Any]]:
+    """The optional settings of a descriptor's `rbm` block, each absent or valid, for a
+    package in `langs` (stated, unless English alone, the default, may go unsaid)."""
     ratings = [r.value for r in Rating]
+    texts = st.fixed_dictionaries({lang: _plain for lang in langs})
+    stated = {"languages": st.just(list(langs))}
     return st.fixed_dictionaries(
-        {},
+        {} if langs == ("en",) else stated,
         optional={
-            "languages": st.sampled_from([["zh", "en"], ["en", "zh"], ["zh"], ["en"]]),
-            "currency_name": _bilingual,
-            "period": st.fixed_dictionaries({}, optional={"label": _bilingual, "end": _bilingual}),
+            **(stated if langs == ("en",) else {}),
+            "currency_name": texts,
+            "period": st.fixed_dictionaries({}, optional={"label": texts, "end": texts}),
             "transfer_rule": st.fixed_dictionaries(
                 {"sector_pct": _percent, "total_pct": _percent},
                 optional={"basis": st.sampled_from(["net", "gross"])},
@@ -292,7 +327,8 @@ def packages(draw: st.DrawFn, max_rows: int = 3) -> Package:
         )
     )
     dataset = draw(datasets(max_rows, present, blank, min_rows=draw(st.integers(0, 1))))
-    block = draw(settings_blocks([s.id for s in dataset.sources]))
+    langs = dataset.biennium.settings.languages
+    block = draw(settings_blocks([s.id for s in dataset.sources], langs))
     marks = sorted(block.get("marks", {}))  # a published mark must be one the settings define
     mark = st.none() if not marks or ("pies", "published_mark") in blank else st.sampled_from(marks)
     pies = tuple(replace(p, published_mark=draw(st.none() | mark)) for p in dataset.pies)

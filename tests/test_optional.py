@@ -18,7 +18,7 @@ from rbm.cli.report import writer
 from rbm.datapackage.package import read_package
 from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES
 from rbm.domain.dataset import Dataset, resource_names
-from rbm.domain.text import LANGS, Lang, Text
+from rbm.domain.text import Lang, Text
 from rbm.engine.rating.report import rating_report
 from rbm.engine.reconcile.run import reconcile
 from rbm.report.build.report import build_report
@@ -27,6 +27,7 @@ from rbm.store import database
 from rbm.store.load import load_dataset
 from rbm.store.read import read_dataset
 from tests.conftest import EXAMPLE
+from tests.languages import LANGS
 from tests.strategies import OPTIONAL_FIELDS, Package, packages
 
 # deadline=None: an example renders HTML (charts drawn by vl-convert) and loads a store, ~1 s
@@ -83,7 +84,7 @@ def assert_nothing_empty(view: ReportView) -> None:
 def _says(dataset: Dataset, words: str) -> bool:
     """Whether a text of a record of `dataset` is `words` in either language."""
     return any(
-        words in (text.zh, text.en)
+        words in (text.get("zh"), text.get("en"))
         for name in resource_names()
         for record in dataset.records(name)
         for text in _texts(record)
@@ -126,9 +127,10 @@ def bare(dataset: Dataset) -> Package:
         name: tuple(_blanked(name, record) for record in dataset.records(name))
         for name in REQUIRED_RESOURCES
     }
-    return Package(
-        Dataset.build(dataset.biennium, records), frozenset(REQUIRED_RESOURCES), {}, False
-    )
+    english = replace(
+        dataset.biennium, settings=replace(dataset.biennium.settings, languages=("en",))
+    )  # the languages a package without settings is in
+    return Package(Dataset.build(english, records), frozenset(REQUIRED_RESOURCES), {}, False)
 
 
 def _blanked(resource: str, record: Any) -> object:
@@ -137,7 +139,7 @@ def _blanked(resource: str, record: Any) -> object:
     return replace(
         record,
         **{
-            f: Text("", "") if spec[f].kind == "text" else None
+            f: Text() if spec[f].kind == "text" else None
             for r, f in OPTIONAL_FIELDS
             if r == resource
         },
@@ -150,5 +152,5 @@ def test_the_barest_package_prints_a_pdf(tmp_path: Path) -> None:
     assert example is not None
     view = build_report(validated(bare(example), tmp_path / "package"))
     assert_nothing_empty(view)
-    (pdf,) = writer("pdf")(view, tmp_path / "report", "zh")
+    (pdf,) = writer("pdf")(view, tmp_path / "report", "en")
     assert pdf.read_bytes()[:5] == b"%PDF-"

@@ -55,14 +55,20 @@ def _model_fields(resource: Resource) -> list[str]:
     return list(resource.model.__dataclass_fields__)
 
 
-def test_text_fields_expand_to_two_columns() -> None:
-    assert Field("name", "text").columns == ("name_zh", "name_en")
-    assert Field("name").columns == ("name",)
+def test_text_fields_expand_to_a_column_per_language() -> None:
+    assert Field("name", "text").columns(("zh", "en")) == ("name_zh", "name_en")
+    assert Field("name", "text").columns(("en", "fr", "es-419")) == (
+        "name_en",
+        "name_fr",
+        "name_es-419",
+    )
+    assert Field("name").columns(("en", "fr")) == ("name",)
 
 
 def test_columns_are_unique_and_references_point_at_keys() -> None:
     by_name = {r.name: r for r in RESOURCES}
     for resource in RESOURCES:
-        assert len(set(resource.columns)) == len(resource.columns), resource.name
+        columns = resource.columns(("en", "fr"))
+        assert len(set(columns)) == len(columns), resource.name
         for fk in resource.foreign_keys:
             assert by_name[fk.resource].primary_key == fk.reference, (resource.name, fk)

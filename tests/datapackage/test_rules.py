@@ -21,7 +21,9 @@ def add_resource(package: Path, name: str, content: str) -> None:
     from rbm.datapackage.resources import BY_NAME
 
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"].append(resource_descriptor(BY_NAME[name], "CHF"))
+    descriptor["resources"].append(
+        resource_descriptor(BY_NAME[name], "CHF", descriptor["rbm"]["languages"])
+    )
     (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     write(package, f"{name}.csv", content)
 

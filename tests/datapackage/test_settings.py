@@ -30,7 +30,11 @@ def test_settings_are_read(example: Path) -> None:
     assert result.report.errors == ()
     assert result.dataset is not None
     b = result.dataset.biennium
-    assert (b.currency, b.period.en, b.settings.transfer_rule.basis) == ("EUR", "2026–27", "gross")
+    assert (b.currency, b.period.get("en"), b.settings.transfer_rule.basis) == (
+        "EUR",
+        "2026–27",
+        "gross",
+    )
 
 
 def test_each_bad_setting_names_its_line_and_what_was_expected(example: Path) -> None:

@@ -452,7 +452,9 @@ class Comparison:
 def report_rows(table: TableView) -> dict[str, Row]:
     """The table's rows by label without whitespace, result rows by their code."""
     keys = (
-        match.group(1) if (match := RESULT_CODE.match(row.label.zh)) else squash(row.label.zh)
+        match.group(1)
+        if (match := RESULT_CODE.match(row.label.get("zh")))
+        else squash(row.label.get("zh"))
         for row in table.rows
     )
     return dict(zip(numbered(keys), table.rows, strict=True))

@@ -16,14 +16,14 @@ from rbm.engine.projects import (
     weighted_progress,
 )
 
-EMPTY = Text("", "")
+EMPTY = Text.of(zh="", en="")
 
 
 def project(
     budget: str, prior: str, current: str, category: ProjectCategory = ProjectCategory.ICT
 ) -> CapitalProject:
     return CapitalProject(
-        "CMP 1", 1, Text("p", "p"), category, ReportKind.PROGRESS, None,
+        "CMP 1", 1, Text.of(zh="p", en="p"), category, ReportKind.PROGRESS, None,
         D(budget), D(prior), D(current),
         False, False, None, None, None, EMPTY, EMPTY, EMPTY, EMPTY, Unit.THOUSAND, "附件十五",
     )  # fmt: skip
@@ -37,7 +37,7 @@ def deliverable(
     progress: str | None,
 ) -> Deliverable:
     return Deliverable(
-        "CMP 1", "D1", 1, Text("d", "d"), status,
+        "CMP 1", "D1", 1, Text.of(zh="d", en="d"), status,
         None if budget is None else D(budget), None if adjusted is None else D(adjusted),
         None if spent is None else D(spent), None if progress is None else D(progress),
         Unit.ONE, "附件十五",
@@ -88,8 +88,9 @@ def test_weighted_progress_and_status_distribution() -> None:
 
 def test_trust_fund_identity_and_admin_rate() -> None:
     # WAUS4 (附件十四): 444,499.01 + 533,346.03 − 280,106.34 = 697,738.70
+    AUSTRALIA = Text.of(zh="澳大利亚", en="Australia")
     fund = TrustFund(
-        "WAUS4", Text("澳大利亚", "Australia"), Text("澳大利亚", "Australia"), "rnd",
+        "WAUS4", AUSTRALIA, AUSTRALIA, "rnd",
         D("444499.01"), D("530386.76"), D("2959.27"), D(0), D(0), D("247881.72"), D("32224.62"),
         D("697738.70"), Unit.ONE, "附件十四",
     )  # fmt: skip

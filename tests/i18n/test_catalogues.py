@@ -40,4 +40,4 @@ def test_placeholders_agree_between_languages() -> None:
 
 def test_chinese_catalogue_is_chinese() -> None:
     assert re.search(r"[\u4e00-\u9fff]", i18n.t("error.missing-value.title", "zh"))
-    assert i18n.text("resource.pies").en.startswith("Performance indicator")
+    assert i18n.text("resource.pies").get("en").startswith("Performance indicator")

@@ -62,13 +62,13 @@ def _table(view: ReportView, table_id: str) -> TableView:
 
 def test_the_ledger_fills_the_budget_by_sector(view: ReportView, northwind: Dataset) -> None:
     table = _table(view, "budget-by-sector")
-    names = {s.name.en: s.code for s in northwind.sectors}
+    names = {s.name.get("en"): s.code for s in northwind.sectors}
     ledger = _ledger()
     compared = 0
     for row in table.rows:
         if row.kind != "data":
             continue
-        code = names[row.label.en]
+        code = names[row.label.get("en")]
         for i, phase in enumerate(("approved", "adjusted", "executed")):
             expected = ledger.get((phase, code))
             if expected is None:

@@ -78,8 +78,7 @@ def test_database_enforces_references(engine: sa.Engine, example: Path) -> None:
         "code": "9.9",
         "pillar": "missing",
         "order": 9,
-        "title_zh": "x",
-        "title_en": "x",
+        "title": {"zh": "x", "en": "x"},
         "source": "T1",
     }
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:

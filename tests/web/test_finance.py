@@ -25,7 +25,7 @@ from rbm.report.render.tables_json import table_dict
 from tests.web.conftest import Client
 
 ClientFor = Callable[[Role | None], Client]
-COLUMNS = next(r for r in RESOURCES if r.name == "budget_facts").columns
+COLUMNS = next(r for r in RESOURCES if r.name == "budget_facts").columns(())
 TABLE_4 = quote("表4")
 
 

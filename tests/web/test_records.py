@@ -157,7 +157,7 @@ def test_a_planner_edits_an_indicators_text_and_a_pillars_highlight(
     )
     assert saved.status_code == 200, saved.text
     indicator = next(i for i in app.state.rbm.snapshot().dataset.indicators if i.id == "1.1-06")
-    assert indicator.text.en == "Share of flagship publications translated"
+    assert indicator.text.get("en") == "Share of flagship publications translated"
     fay = client_for(Role.FOCAL_POINT)
     assert "/records/indicator/" not in fay.get("/framework/indicators/1.1-06").text
     refused = fay.send(

@@ -4,7 +4,7 @@ progress bars, error printing. Commands live in sibling modules, one concept eac
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
-from rbm.i18n import t
+from rbm.i18n import FALLBACK, languages, missing, t
 from rbm.store import database
 from rbm.store.read import read_dataset
 
@@ -59,14 +59,17 @@ def main(
         ),
     ] = None,
     lang: Annotated[
-        str, typer.Option("--lang", envvar="RBM_LANG", help="Language of messages: zh or en.")
-    ] = "en",
+        str,
+        typer.Option(
+            "--lang", envvar="RBM_LANG", help="Language of messages: one with a catalogue."
+        ),
+    ] = FALLBACK,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """rbm: results framework, budgets, ratings and the performance report."""
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("zh or en", param_hint="--lang")
-    ctx.obj = Settings(db, "zh" if lang == "zh" else "en", debug)
+    if lang not in languages():
+        raise typer.BadParameter(", ".join(languages()), param_hint="--lang")
+    ctx.obj = Settings(db, lang, debug)
 
 
 @contextmanager
@@ -99,6 +102,12 @@ def progress_bar(quiet: bool) -> Progress:
 def print_errors(errors: tuple[DataError, ...], lang: Lang) -> None:
     for error in errors:
         err.print(error.message(lang), markup=False, highlight=False, soft_wrap=True)
+
+
+def warn_missing_catalogues(langs: Iterable[Lang], ui: Lang) -> None:
+    """A warning for each language whose labels will read English: it has no catalogue."""
+    for lang in missing(langs):
+        err.print(t("cli.no_catalogue", ui, lang=lang), markup=False, soft_wrap=True)
 
 
 def stored_dataset(settings: Settings, biennium: str | None) -> Dataset:

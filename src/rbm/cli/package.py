@@ -20,6 +20,7 @@ from rbm.cli.app import (
     settings_of,
     store,
     stored_dataset,
+    warn_missing_catalogues,
 )
 from rbm.datapackage.errors import Report
 from rbm.datapackage.package import read_package
@@ -39,6 +40,8 @@ def _read(path: Path, lang: Lang, quiet: bool = False) -> tuple[Report, Dataset 
     with progress_bar(quiet) as progress:
         task = progress.add_task(t("cli.validating", lang), total=len(RESOURCES))
         result = read_package(path, lambda name: progress.update(task, advance=1, description=name))
+    if result.dataset is not None and not quiet:
+        warn_missing_catalogues(result.dataset.biennium.settings.languages, lang)
     return result.report, result.dataset
 
 

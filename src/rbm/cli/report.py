@@ -1,9 +1,10 @@
-"""The report command: the performance report in Chinese and English, as HTML, PDF, XLSX
-and tables.json, built from the store (loading the embedded dataset into an empty store)."""
+"""The report command: the performance report in the package's languages, as HTML, PDF,
+XLSX and tables.json, built from the store (loading the embedded dataset into an empty
+store)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +12,16 @@ from typing import Annotated
 import typer
 
 from rbm import datasets
-from rbm.cli.app import app, out, print_errors, progress_bar, settings_of, store
+from rbm.cli.app import (
+    app,
+    out,
+    print_errors,
+    progress_bar,
+    settings_of,
+    store,
+    warn_missing_catalogues,
+)
 from rbm.datapackage.package import read_package
-from rbm.domain.text import LANGS
 from rbm.i18n import t
 from rbm.report.build.report import build_report
 from rbm.report.render import charts
@@ -32,7 +40,7 @@ def writer(fmt: str) -> Writer:
     return write
 
 
-def _split(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
+def _split(value: str, allowed: Sequence[str], option: str) -> list[str]:
     chosen = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [v for v in chosen if v not in allowed]
     if unknown or not chosen:
@@ -43,7 +51,10 @@ def _split(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
 @app.command()
 def report(
     ctx: typer.Context,
-    lang: Annotated[str, typer.Option("--lang", help="Languages: zh,en.")] = "zh,en",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Languages, e.g. en,fr (default: the package's)."),
+    ] = None,
     format: Annotated[
         str, typer.Option("--format", help="Formats: html,pdf,xlsx,json.")
     ] = ",".join(FORMATS),
@@ -57,7 +68,6 @@ def report(
     """Build the performance report."""
     settings = settings_of(ctx)
     ui = settings.lang
-    langs = [code for code in LANGS if code in _split(lang, LANGS, "--lang")]
     formats = _split(format, FORMATS, "--format")
     with store(settings) as engine:
         dataset = read_dataset(engine, biennium)
@@ -73,11 +83,14 @@ def report(
             dataset = read_dataset(engine)
     if dataset is None:
         raise typer.Exit(1)
+    known = dataset.biennium.settings.languages
+    langs = [code for code in known if lang is None or code in _split(lang, known, "--lang")]
+    warn_missing_catalogues(langs, ui)
     view = build_report(dataset)
     if any(fmt in TEMPLATED for fmt in formats):
         charts.draw_all(list(view.charts()), langs)
     written: list[Path] = []
-    steps = [(fmt, lng) for fmt in formats for lng in (langs if fmt != "json" else ["zh"])]
+    steps = [(fmt, lng) for fmt in formats for lng in (langs if fmt != "json" else langs[:1])]
     with progress_bar(False) as progress:
         task = progress.add_task(t("report.cli.building", ui), total=len(steps))
         for fmt, lng in steps:

@@ -21,7 +21,7 @@ app.add_typer(token_app, name="token")
 
 
 def _refused(error: AccountError, lang: str) -> typer.Exit:
-    err.print(t(error.key, "zh" if lang == "zh" else "en", **error.params), soft_wrap=True)
+    err.print(t(error.key, lang, **error.params), soft_wrap=True)
     return typer.Exit(1)
 
 

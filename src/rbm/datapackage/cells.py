@@ -32,14 +32,16 @@ class Problem:
 @dataclass(frozen=True)
 class CellContext:
     """What a cell's value depends on beyond its text: the biennium's years (of a `year`
-    cell) and the package's currency (of a unit cell: `kEUR` in a package in EUR)."""
+    cell), the package's currency (of a unit cell: `kEUR` in a package in EUR) and its
+    languages (the columns of a text field)."""
 
     years: tuple[int, ...]
     currency: str
+    langs: tuple[str, ...] = ("en",)
 
     @classmethod
     def of(cls, biennium: Biennium) -> CellContext:
-        return cls(biennium.years, biennium.currency)
+        return cls(biennium.years, biennium.currency, biennium.settings.languages)
 
 
 def parse_cell(spec: Field, raw: str, context: CellContext) -> object | Problem:

@@ -4,9 +4,11 @@ rbm's organization and biennium under the `rbm` property."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
 
 from rbm.datapackage.cells import enum_cells, format_decimal
 from rbm.datapackage.fields import TABLE_SCHEMA_TYPES, Field
@@ -24,19 +26,21 @@ def build_descriptor(
 ) -> dict[str, Any]:
     """The canonical descriptor of a package holding `resources` (default: all of them)."""
     chosen = set(resources) if resources is not None else {r.name for r in RESOURCES}
+    langs = biennium.settings.languages
+    first = langs[0]
     return {
         "profile": "data-package",
         "name": name or f"{biennium.organization}-{biennium.code}".lower(),
-        "title": f"{biennium.organization_name.en} {biennium.label.en}".strip(),
+        "title": f"{biennium.organization_name.get(first)} {biennium.label.get(first)}".strip(),
         "rbm": {
             "format_version": FORMAT_VERSION,
             "organization": {
                 "code": biennium.organization,
-                "name": _text(biennium.organization_name),
+                "name": _text(biennium.organization_name, langs),
             },
             "biennium": {
                 "code": biennium.code,
-                "label": _text(biennium.label),
+                "label": _text(biennium.label, langs),
                 "start_year": biennium.start_year,
                 "end_year": biennium.end_year,
             },
@@ -44,22 +48,27 @@ def build_descriptor(
             **settings_block(biennium.settings),
         },
         "resources": [
-            resource_descriptor(r, biennium.currency, chosen) for r in RESOURCES if r.name in chosen
+            resource_descriptor(r, biennium.currency, langs, chosen)
+            for r in RESOURCES
+            if r.name in chosen
         ],
     }
 
 
 def resource_descriptor(
-    resource: Resource, currency: str, present: set[str] | None = None
+    resource: Resource,
+    currency: str,
+    langs: Sequence[str],
+    present: set[str] | None = None,
 ) -> dict[str, Any]:
-    """A resource's Table Schema in a package in `currency` (its unit cells name it);
-    references to resources not `present` are left out."""
+    """A resource's Table Schema in a package in `currency` (its unit cells name it) and
+    `langs` (a text field's columns); references to resources not `present` are left out."""
     schema: dict[str, Any] = {
-        "fields": [col for f in resource.fields for col in _field_descriptors(f, currency)],
+        "fields": [col for f in resource.fields for col in _field_descriptors(f, currency, langs)],
         "missingValues": [""],
     }
     if resource.primary_key:
-        schema["primaryKey"] = list(_expand(resource, resource.primary_key))
+        schema["primaryKey"] = list(_expand(resource, resource.primary_key, langs))
     if resource.foreign_keys:
         schema["foreignKeys"] = [
             {
@@ -84,18 +93,18 @@ def resource_descriptor(
     }
 
 
-def _expand(resource: Resource, names: tuple[str, ...]) -> tuple[str, ...]:
+def _expand(resource: Resource, names: tuple[str, ...], langs: Sequence[str]) -> tuple[str, ...]:
     return tuple(
         col
         for n in names
-        for col in (resource.by_name[n].columns if n in resource.by_name else (n,))
+        for col in (resource.by_name[n].columns(langs) if n in resource.by_name else (n,))
     )
 
 
-def _field_descriptors(spec: Field, currency: str) -> list[dict[str, Any]]:
+def _field_descriptors(spec: Field, currency: str, langs: Sequence[str]) -> list[dict[str, Any]]:
     out = []
-    for i, column in enumerate(spec.columns):
-        required = spec.required if i == 0 else spec.en_is_required
+    for i, column in enumerate(spec.columns(langs)):
+        required = spec.column_required(i)
         constraints: dict[str, Any] = {}
         if required:
             constraints["required"] = True
@@ -115,7 +124,8 @@ def _field_descriptors(spec: Field, currency: str) -> list[dict[str, Any]]:
             entry["falseValues"] = ["false"]
         if spec.kind == "text":
             entry["rdfType"] = "https://schema.org/Text"
-            entry["description"] = "Chinese text" if i == 0 else "English text"
+            name = Locale("en").languages.get(langs[i].split("-")[0], langs[i])
+            entry["description"] = f"{spec.description or 'text'} in {name}"
         elif spec.description:
             entry["description"] = spec.description
         if constraints:
@@ -124,8 +134,8 @@ def _field_descriptors(spec: Field, currency: str) -> list[dict[str, Any]]:
     return out
 
 
-def _text(text: Text) -> dict[str, str]:
-    return {"zh": text.zh, "en": text.en}
+def _text(text: Text, langs: Sequence[str]) -> dict[str, str]:
+    return {lang: text.get(lang) for lang in langs}
 
 
 def write_descriptor(descriptor: dict[str, Any], directory: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -27,27 +28,30 @@ MAX_DECIMALS = 6
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One logical field; a `text` field is stored as two columns, `NAME_zh` and `NAME_en`."""
+    """One logical field; a `text` field has a column `NAME_<lang>` per language of the
+    package, of which the first (the source language) is the one `required` speaks of."""
 
     name: str
     kind: Kind = "string"
     required: bool = True
-    en_required: bool | None = None  # text fields: defaults to `required`
+    translated: bool | None = None  # text fields: the other languages required; `required`
     enum: type[StrEnum] | None = None
     pattern: str | None = None
     minimum: Decimal | None = None
     max_length: int | None = None
     description: str = ""
 
-    @property
-    def columns(self) -> tuple[str, ...]:
+    def columns(self, langs: Sequence[str]) -> tuple[str, ...]:
+        """The package's columns of this field for a package in `langs`."""
         if self.kind == "text":
-            return (f"{self.name}_zh", f"{self.name}_en")
+            return tuple(f"{self.name}_{lang}" for lang in langs)
         return (self.name,)
 
-    @property
-    def en_is_required(self) -> bool:
-        return self.required if self.en_required is None else self.en_required
+    def column_required(self, index: int) -> bool:
+        """Whether the `index`th column (a text field's language) must have a value."""
+        if index == 0 or self.translated is None:
+            return self.required
+        return self.translated
 
 
 @dataclass(frozen=True, slots=True)

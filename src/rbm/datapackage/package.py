@@ -40,7 +40,7 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
         return Validated(Report(tuple(errors)), None)
     descriptor, document = read
     biennium = _biennium(descriptor, document, errors)
-    paths = _resource_paths(descriptor, errors)
+    paths = _resource_paths(descriptor, errors, biennium)
     if biennium is None or paths is None:
         return Validated(Report(tuple(errors)), None)
     context = CellContext.of(biennium)
@@ -55,7 +55,7 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
         )
     for table in tables.values():
         errors.extend(table.errors)
-        errors.extend(_key_errors(table))
+        errors.extend(_key_errors(table, biennium.settings.languages))
     errors.extend(_reference_errors(tables))
     stats = {name: len(t.rows) for name, t in tables.items()}
     if not any(stats.values()):
@@ -138,8 +138,8 @@ def _biennium(
     return Biennium(
         code=bien["code"],
         organization=org["code"],
-        organization_name=_text(org.get("name")),
-        label=_text(bien.get("label")),
+        organization_name=_text(org.get("name"), settings.languages),
+        label=_text(bien.get("label"), settings.languages),
         start_year=start,
         end_year=end,
         currency=currency,
@@ -147,13 +147,15 @@ def _biennium(
     )
 
 
-def _text(value: object) -> Text:
+def _text(value: object, langs: tuple[str, ...]) -> Text:
     if isinstance(value, dict):
-        return Text(str(value.get("zh", "")), str(value.get("en", "")))
-    return Text(str(value or ""), str(value or ""))
+        return Text.of({lang: str(value.get(lang) or "") for lang in langs})
+    return Text.plain(value)
 
 
-def _resource_paths(descriptor: dict[str, Any], errors: list[DataError]) -> dict[str, str] | None:
+def _resource_paths(
+    descriptor: dict[str, Any], errors: list[DataError], biennium: Biennium | None
+) -> dict[str, str] | None:
     entries = descriptor.get("resources")
     if not isinstance(entries, list):
         errors.append(
@@ -191,7 +193,9 @@ def _resource_paths(descriptor: dict[str, Any], errors: list[DataError]) -> dict
                 )
             )
             continue
-        errors.extend(_schema_errors(BY_NAME[name], entry.get("schema")))
+        if biennium is not None:
+            langs = biennium.settings.languages
+            errors.extend(_schema_errors(BY_NAME[name], entry.get("schema"), langs))
         paths[name] = path
     for name in REQUIRED_RESOURCES:
         if name not in paths:
@@ -199,14 +203,15 @@ def _resource_paths(descriptor: dict[str, Any], errors: list[DataError]) -> dict
     return paths
 
 
-def _schema_errors(resource: Resource, schema: object) -> list[DataError]:
+def _schema_errors(resource: Resource, schema: object, langs: tuple[str, ...]) -> list[DataError]:
     """The declared Table Schema must list exactly the resource's columns."""
+    columns = resource.columns(langs)
     fields = schema.get("fields") if isinstance(schema, dict) else None
     declared = (
         [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
     )
-    missing = [c for c in resource.columns if c not in declared]
-    extra = [str(c) for c in declared if c not in resource.columns]
+    missing = [c for c in columns if c not in declared]
+    extra = [str(c) for c in declared if c not in columns]
     if not missing and not extra:
         return []
     return [
@@ -216,21 +221,19 @@ def _schema_errors(resource: Resource, schema: object) -> list[DataError]:
             None,
             f"{resource.name}.schema",
             ", ".join(extra) or None,
-            {"missing": ", ".join(missing) or "-", "columns": ", ".join(resource.columns)},
+            {"missing": ", ".join(missing) or "-", "columns": ", ".join(columns)},
         )
     ]
 
 
-def _key_errors(table: Table) -> list[DataError]:
-    resource = table.resource
-    keys = (
-        [resource.primary_key, *resource.unique] if resource.primary_key else list(resource.unique)
-    )
+def _key_errors(table: Table, langs: tuple[str, ...]) -> list[DataError]:
     errors = []
-    for key in keys:
+    for key in table.resource.keys(langs):
         seen: dict[tuple[Any, ...], int] = {}
         for row, line in zip(table.rows, table.lines, strict=True):
             value = tuple(_key_value(row, name) for name in key)
+            if None in value and not all(name in row for name in key):
+                continue  # an optional language left empty is no duplicate
             if value in seen:
                 errors.append(
                     DataError(
@@ -248,12 +251,12 @@ def _key_errors(table: Table) -> list[DataError]:
 
 
 def _key_value(row: dict[str, Any], column: str) -> object:
-    """A key column's value; `NAME_zh` of a text field is looked up in its Text."""
+    """A key column's value; `NAME_<lang>` of a text field is looked up in its Text."""
     if column in row:
         return row[column]
     name, _, lang = column.rpartition("_")
     text = row[name]
-    return getattr(text, lang) or None
+    return text.exact(lang) or None
 
 
 def _reference_errors(tables: dict[str, Table]) -> list[DataError]:

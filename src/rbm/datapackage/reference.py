@@ -32,8 +32,9 @@ def _resource(resource: Resource) -> list[str]:
         out.append(f"`{', '.join(fk.fields)}` → {target}.")
     out += ["", "| column | type | required | constraints |", "|---|---|---|---|"]
     for spec in resource.fields:
-        for i, column in enumerate(spec.columns):
-            required = "yes" if (spec.required if i == 0 else spec.en_is_required) else ""
+        # a text field has a column per language of the package: `name_en`, `name_fr` …
+        for i, column in enumerate(spec.columns(("<lang>",))):
+            required = "yes" if spec.column_required(i) else ""
             out.append(f"| `{column}` | {spec.kind} | {required} | {_constraints(spec)} |")
     out.append("")
     return out

@@ -3,9 +3,10 @@ Table Schema in datapackage.json, the store's tables and the domain objects."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from rbm.datapackage.fields import Field, ForeignKey
 from rbm.domain import enums as e
@@ -49,6 +50,11 @@ CODE = r"^[A-Za-z0-9](?:[A-Za-z0-9_. /-]*[A-Za-z0-9])?$"
 ZERO = Decimal(0)
 
 
+@cache
+def _columns(resource: Resource, langs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for f in resource.fields for c in f.columns(langs))
+
+
 @dataclass(frozen=True)
 class Resource:
     """A table of the package: `data/NAME.csv` with these fields, keys and references."""
@@ -65,9 +71,19 @@ class Resource:
     def path(self) -> str:
         return f"data/{self.name}.csv"
 
-    @cached_property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(c for f in self.fields for c in f.columns)
+    def columns(self, langs: Sequence[str]) -> tuple[str, ...]:
+        """The package's columns for a package in `langs` (a text field has one a language)."""
+        return _columns(self, tuple(langs))
+
+    def keys(self, langs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        """The primary key and unique keys as columns; a key with a text field is checked in
+        each language."""
+        keys = [self.primary_key, *self.unique] if self.primary_key else list(self.unique)
+        out = []
+        for key in keys:
+            for lang in langs if any(self.by_name[n].kind == "text" for n in key) else langs[:1]:
+                out.append(tuple(self.by_name[n].columns((lang,))[0] for n in key))
+        return tuple(out)
 
     @cached_property
     def by_name(self) -> dict[str, Field]:
@@ -154,7 +170,7 @@ RESOURCES: tuple[Resource, ...] = (
         ),
         "Sectors, and the unallocated pseudo-sector",
         primary_key=("code",),
-        unique=(("short_zh",), ("short_en",), ("name_zh",)),
+        unique=(("short",), ("name",)),
         foreign_keys=(_SOURCE_FK,),
     ),
     Resource(
@@ -445,7 +461,7 @@ RESOURCES: tuple[Resource, ...] = (
             _source(),
         ),
         "Development expenditure",
-        unique=(("phase", "result", "sector", "item_zh", "source"),),
+        unique=(("phase", "result", "sector", "item", "source"),),
         foreign_keys=(_fk("result", "results"), _fk("sector", "sectors"), _SOURCE_FK),
     ),
     Resource(
@@ -490,7 +506,7 @@ RESOURCES: tuple[Resource, ...] = (
             _source(),
         ),
         "Registration-system indicators (PCT, Madrid, Hague, Lisbon)",
-        unique=(("union", "measure", "segment_zh", "period", "source"),),
+        unique=(("union", "measure", "segment", "period", "source"),),
         foreign_keys=(_fk("union", "unions"), _SOURCE_FK),
     ),
     Resource(

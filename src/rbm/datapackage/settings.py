@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 from rbm.datapackage.errors import DataError
 from rbm.datapackage.locate import locate
 from rbm.domain.enums import Rating
 from rbm.domain.settings import FULLY_AT, PARTIALLY_AT, Settings, TransferRule
-from rbm.domain.text import LANGS, Text
+from rbm.domain.text import Text
+from rbm.i18n import FALLBACK
 
 RATING_KEYS = {
     "fully_at": "number",
@@ -25,6 +28,15 @@ RATING_KEYS = {
     "not_comparable": ("baseline", "all", "ignore"),
 }
 PHASES = ("approved", "adjusted", "executed")
+
+
+def _known_language(code: str) -> bool:
+    """A language code Babel knows (`fr`, `zh`, `es-419`, `pt_BR`)."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 class SettingsReader:
@@ -57,7 +69,7 @@ class SettingsReader:
 
     def settings(self) -> Settings:
         return Settings(
-            languages=self._languages(),
+            languages=self.languages,
             currency_name=self._text("currency_name"),
             period=self._text("period", "label"),
             period_end=self._text("period", "end"),
@@ -67,8 +79,10 @@ class SettingsReader:
             utilization_basis=MappingProxyType(self._utilization_basis()),
         )
 
-    def _languages(self) -> tuple[str, ...]:
-        value = self.rbm.get("languages", list(LANGS))
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The package's languages in order; English where they are missing or wrong."""
+        value = self.rbm.get("languages", [FALLBACK])
         ok = (
             isinstance(value, list)
             and value
@@ -77,11 +91,11 @@ class SettingsReader:
         )
         if not ok:
             self.fail(("languages",), value, "languages")
-            return LANGS
+            return (FALLBACK,)
         for i, lang in enumerate(value):
-            if lang not in LANGS:
-                self.fail(("languages", i), lang, "language", known=", ".join(LANGS))
-        return tuple(v for v in value if v in LANGS) or LANGS
+            if not _known_language(lang):
+                self.fail(("languages", i), lang, "language")
+        return tuple(v for v in value if _known_language(v)) or (FALLBACK,)
 
     def _text(self, *path: str) -> Text | None:
         value: object = self.rbm
@@ -89,12 +103,13 @@ class SettingsReader:
             if not isinstance(value, dict) or step not in value:
                 return None
             value = value[step]
+        langs = self.languages
         if not isinstance(value, dict) or not all(
-            isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS
+            isinstance(value.get(lang), str) and value[lang].strip() for lang in langs
         ):
-            self.fail(path, value, "text", langs=", ".join(LANGS))
+            self.fail(path, value, "text", langs=", ".join(langs))
             return None
-        return Text(value["zh"], value["en"])
+        return Text.of({lang: value[lang] for lang in langs})
 
     def _transfer_rule(self) -> TransferRule | None:
         value = self.rbm.get("transfer_rule")
@@ -206,11 +221,12 @@ def _number(value: object) -> Decimal | None:
 
 def settings_block(settings: Settings) -> dict[str, Any]:
     """The settings as the `rbm` block of a descriptor writes them (the reader's inverse)."""
-    block: dict[str, Any] = {"languages": list(settings.languages)}
+    langs = settings.languages
+    block: dict[str, Any] = {"languages": list(langs)}
     if settings.currency_name is not None:
-        block["currency_name"] = {"zh": settings.currency_name.zh, "en": settings.currency_name.en}
+        block["currency_name"] = {lang: settings.currency_name.get(lang) for lang in langs}
     period = {
-        key: {"zh": text.zh, "en": text.en}
+        key: {lang: text.get(lang) for lang in langs}
         for key, text in (("label", settings.period), ("end", settings.period_end))
         if text is not None
     }

@@ -33,8 +33,11 @@ class Table:
 def read_table(resource: Resource, path: Path, file: str, context: CellContext) -> Table:
     """Parse `path` against `resource`; `file` is the name errors show."""
     table = Table(resource, file)
+    columns = resource.columns(context.langs)
     raw_rows = (
-        _yaml_rows(path, table) if path.suffix in (".yaml", ".yml") else _csv_rows(path, table)
+        _yaml_rows(path, table, columns)
+        if path.suffix in (".yaml", ".yml")
+        else _csv_rows(path, table, columns)
     )
     for line, cells in raw_rows:
         values = _typed_row(resource, cells, line, table, context)
@@ -62,7 +65,9 @@ def _decode(path: Path, table: Table) -> str | None:
     return text
 
 
-def _csv_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(
+    path: Path, table: Table, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
     text = _decode(path, table)
     if text is None:
         return
@@ -76,7 +81,7 @@ def _csv_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]:
                 continue
             if header is None:
                 header = cells
-                if not _check_header(table, header, line):
+                if not _check_header(table, header, columns, line):
                     return
                 continue
             if len(cells) != len(header):
@@ -98,10 +103,12 @@ def _csv_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]:
         )
         return
     if header is None:
-        _check_header(table, [], 1)
+        _check_header(table, [], columns, 1)
 
 
-def _yaml_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+def _yaml_rows(
+    path: Path, table: Table, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
     text = _decode(path, table)
     if text is None:
         return
@@ -113,7 +120,7 @@ def _yaml_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]
         table.errors.append(DataError("csv-format", table.file, line, None, None, {"detail": exc}))
         return
     if nodes is None:
-        _check_header(table, [], 1)
+        _check_header(table, [], columns, 1)
         return
     items = yaml.safe_load(text)
     if not isinstance(nodes, yaml.SequenceNode) or not isinstance(items, list):
@@ -121,7 +128,7 @@ def _yaml_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]
             DataError("csv-format", table.file, 1, None, None, {"detail": "a list of mappings"})
         )
         return
-    if not _check_header(table, list(table.resource.columns), 1):
+    if not _check_header(table, list(columns), columns, 1):
         return
     for node, item in zip(nodes.value, items, strict=True):
         line = node.start_mark.line + 1
@@ -130,12 +137,12 @@ def _yaml_rows(path: Path, table: Table) -> Iterator[tuple[int, dict[str, str]]]
                 DataError("csv-format", table.file, line, None, None, {"detail": "a mapping"})
             )
             continue
-        unknown = sorted(set(map(str, item)) - set(table.resource.columns))
+        unknown = sorted(set(map(str, item)) - set(columns))
         for column in unknown:
             table.errors.append(DataError("extra-column", table.file, line, column))
         if unknown:
             continue
-        yield line, {c: _yaml_scalar(item.get(c)) for c in table.resource.columns}
+        yield line, {c: _yaml_scalar(item.get(c)) for c in columns}
 
 
 def _yaml_scalar(value: object) -> str:
@@ -146,8 +153,7 @@ def _yaml_scalar(value: object) -> str:
     return str(value)
 
 
-def _check_header(table: Table, header: list[str], line: int) -> bool:
-    expected = table.resource.columns
+def _check_header(table: Table, header: list[str], expected: tuple[str, ...], line: int) -> bool:
     ok = True
     seen: set[str] = set()
     for column in header:
@@ -176,9 +182,9 @@ def _typed_row(
     ok = True
     for spec in resource.fields:
         parsed: list[Any] = []
-        for i, column in enumerate(spec.columns):
+        for i, column in enumerate(spec.columns(context.langs)):
             raw = cells[column]
-            required = spec.required if i == 0 else spec.en_is_required
+            required = spec.column_required(i)
             if raw == "":
                 if required:
                     table.errors.append(DataError("missing-value", table.file, line, column, ""))
@@ -194,7 +200,7 @@ def _typed_row(
                 value = None
             parsed.append(value)
         if spec.kind == "text":
-            values[spec.name] = Text(parsed[0] or "", parsed[1] or "")
+            values[spec.name] = Text.of(dict(zip(context.langs, parsed, strict=True)))
         elif spec.kind == "object":
             values[spec.name] = parsed[0] if parsed[0] is not None else {}
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -37,32 +38,40 @@ def write_resource(dataset: Dataset, resource: Resource, folder: Path) -> Path:
     """The CSV file of one resource of `dataset` under `folder`."""
     target = folder / resource.path
     target.parent.mkdir(parents=True, exist_ok=True)
+    langs = dataset.biennium.settings.languages
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(resource.columns)
+        writer.writerow(resource.columns(langs))
         writer.writerows(
-            record_cells(resource, r, dataset.biennium.currency)
+            record_cells(resource, r, dataset.biennium.currency, langs)
             for r in dataset.records(resource.name)
         )
     return target
 
 
-def record_cells(resource: Resource, record: object, currency: str) -> list[str]:
-    """A domain object as the cells of its resource's columns; units name `currency`."""
-    return [format_cell(v, currency) for v in record_values(resource, record).values()]
+def record_cells(
+    resource: Resource, record: object, currency: str, langs: Sequence[str]
+) -> list[str]:
+    """A domain object as the cells of its resource's columns in a package in `currency`
+    and `langs`: a text field gives a cell per language."""
+    cells: list[str] = []
+    for spec in resource.fields:
+        value = getattr(record, spec.name)
+        if isinstance(value, Text):
+            cells.extend(value.exact(lang) for lang in langs)
+        else:
+            cells.append(format_cell(value, currency))
+    return cells
 
 
 def record_values(resource: Resource, record: object) -> dict[str, object]:
-    """A domain object as column → value, text fields split into their two languages (a
-    unit is its scale, as the store keeps it)."""
+    """A domain object as field → value as the store keeps it: a text field as a mapping of
+    language → text, a unit as its scale."""
     out: dict[str, object] = {}
     names = {f.name for f in fields(resource.model)}
     for spec in resource.fields:
         if spec.name not in names:  # pragma: no cover - guarded by a test of the registry
             raise AttributeError(f"{resource.model.__name__} has no field {spec.name}")
         value = getattr(record, spec.name)
-        if isinstance(value, Text):
-            out[spec.columns[0]], out[spec.columns[1]] = value.zh, value.en
-        else:
-            out[spec.name] = value
+        out[spec.name] = value.as_dict() if isinstance(value, Text) else value
     return out

@@ -25,7 +25,7 @@ class Biennium:
     @property
     def currency_label(self) -> Text:
         """The currency as units print it (e.g. "thousand EUR")."""
-        return self.settings.currency_name or Text(self.currency, self.currency)
+        return self.settings.currency_name or Text.plain(self.currency)
 
     @property
     def period(self) -> Text:

@@ -1,22 +1,79 @@
-"""Bilingual text: every label a reader sees exists in Chinese and English."""
+"""Text in the languages of a package: every label a reader sees, in each of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
+Lang = str  # a language code as the package lists it: "zh", "en", "fr", "es-419" …
+NEUTRAL = ""  # the key of a text that reads the same in every language (a code, a year)
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A text in Chinese (the source language) and English (our translation)."""
+    """A text per language, in the package's order: the first is the source language, and
+    a language with no text reads the first one that has some."""
 
-    zh: str
-    en: str = ""
+    items: tuple[tuple[Lang, str], ...] = ()
+
+    @classmethod
+    def of(cls, values: Mapping[Lang, str | None] | None = None, /, **more: str | None) -> Text:
+        """The text of each language in `values` (and `more`), empty ones left out."""
+        merged = {**(values or {}), **more}
+        return cls(tuple((lang, v) for lang, v in merged.items() if v))
+
+    @classmethod
+    def plain(cls, value: object) -> Text:
+        """A text that reads the same in every language."""
+        return cls(((NEUTRAL, str(value)),) if value not in (None, "") else ())
+
+    @classmethod
+    def build(cls, langs: Iterable[Lang], make: Callable[[Lang], str]) -> Text:
+        """The text `make(lang)` for each of `langs`."""
+        return cls.of({lang: make(lang) for lang in langs})
+
+    @classmethod
+    def combine(cls, make: Callable[[Lang], str], *texts: Text) -> Text:
+        """`make(lang)` in each language of `texts` (one neutral text when none has any)."""
+        langs = dict.fromkeys(lang for text in texts for lang in text.langs if lang != NEUTRAL)
+        return cls.build(langs or (NEUTRAL,), make)
+
+    @classmethod
+    def join(cls, separator: str, *texts: Text) -> Text:
+        """`texts` side by side in each of their languages (a name and its label)."""
+        return cls.combine(lambda lang: separator.join(t.get(lang) for t in texts), *texts)
 
     def get(self, lang: Lang) -> str:
-        """The text in `lang`, falling back to Chinese when no translation exists."""
-        value = self.zh if lang == "zh" else self.en
-        return value or self.zh
+        """The text in `lang`; failing that, the first language that has one."""
+        for key, value in self.items:
+            if key == lang:
+                return value
+        return self.first
+
+    def exact(self, lang: Lang) -> str:
+        """The text in `lang` itself (or the neutral text), without falling back: "" if none."""
+        found = dict(self.items)
+        return found.get(lang, found.get(NEUTRAL, ""))
+
+    @property
+    def first(self) -> str:
+        """The text in the first language that has one ("" when none has)."""
+        return self.items[0][1] if self.items else ""
+
+    @property
+    def langs(self) -> tuple[Lang, ...]:
+        return tuple(key for key, _ in self.items)
+
+    def map(self, change: Callable[[str], str]) -> Text:
+        """`change` applied to the text of every language."""
+        return Text(tuple((lang, change(value)) for lang, value in self.items))
+
+    def prefixed(self, prefix: str) -> Text:
+        """`prefix` before the text of every language (a code before a title)."""
+        return Text(tuple((lang, prefix + value) for lang, value in self.items))
+
+    def as_dict(self) -> dict[Lang, str]:
+        return dict(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

@@ -1,21 +1,52 @@
-"""Message catalogues (gettext .po files read with Babel): every user-visible label."""
+"""Message catalogues (gettext .po files read with Babel): every user-visible label.
+
+A language with no catalogue reads the English one; `missing` names such languages so
+that what reads a package can warn about them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from rbm.domain.text import LANGS, Lang, Text
+from rbm.domain.text import Lang, Text
 
 DOMAIN = "rbm"
+FALLBACK: Lang = "en"
+
+
+@cache
+def languages() -> tuple[Lang, ...]:
+    """The languages with a catalogue, the fallback first."""
+    root = resources.files("rbm.i18n") / "locale"
+    found = sorted(
+        entry.name for entry in root.iterdir() if (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    )
+    return (FALLBACK, *(lang for lang in found if lang != FALLBACK))
+
+
+def missing(langs: Iterable[Lang]) -> tuple[Lang, ...]:
+    """Those of `langs` that have no catalogue (their labels read English)."""
+    return tuple(lang for lang in langs if lang not in languages())
+
+
+@cache
+def locale(lang: Lang) -> Locale:
+    """Babel's locale of a language code (`es-419`, `zh-Hant`), English when it has none."""
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(FALLBACK)
 
 
 @cache
 def catalog(lang: Lang) -> Catalog:
-    """The catalogue of one language, read once."""
+    """The catalogue of one language, read once (English for a language without one)."""
+    lang = lang if lang in languages() else FALLBACK
     path = resources.files("rbm.i18n") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:
         return read_po(handle, locale=lang, domain=DOMAIN)
@@ -37,9 +68,19 @@ def t(key: str, lang: Lang, /, **params: object) -> str:
 
 
 def text(key: str, /, **params: object) -> Text:
-    """The message `key` in both languages; a `Text` parameter is used in each language."""
-    zh, en = (
-        t(key, lang, **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()})
-        for lang in LANGS
+    """The message `key` in every catalogue's language and every language of a `Text`
+    parameter (which is used in each)."""
+    given = (lang for v in params.values() if isinstance(v, Text) for lang in v.langs if lang)
+    return Text.build(
+        dict.fromkeys((*languages(), *given)),
+        lambda lang: t(
+            key, lang, **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
+        ),
     )
-    return Text(zh, en)
+
+
+def joined(parts: Sequence[Text]) -> Text:
+    """`parts` as one list in each language, with that language's separator."""
+    return Text.combine(
+        lambda lang: t("format.list_separator", lang).join(p.get(lang) for p in parts), *parts
+    )

@@ -65,7 +65,9 @@ class TableView:
     def __post_init__(self) -> None:
         for row in self.rows:
             if len(row.values) != len(self.columns):
-                raise ValueError(f"{self.id}: row {row.label.en!r} has {len(row.values)} values")
+                raise ValueError(
+                    f"{self.id}: row {row.label.get('en')!r} has {len(row.values)} values"
+                )
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class ReportView:
     organization: Text
     biennium: Text
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    langs: tuple[str, ...] = ("en",)  # the report's languages, the package's order
 
     def walk(self) -> Iterator[Section]:
         for section in self.sections:

@@ -41,10 +41,8 @@ def load_dataset(
             bienniums.insert().values(
                 code=code,
                 organization=b.organization,
-                organization_name_zh=b.organization_name.zh,
-                organization_name_en=b.organization_name.en,
-                label_zh=b.label.zh,
-                label_en=b.label.en,
+                organization_name=b.organization_name.as_dict(),
+                label=b.label.as_dict(),
                 start_year=b.start_year,
                 end_year=b.end_year,
                 currency=b.currency,

@@ -22,16 +22,24 @@ def list_bienniums(engine: sa.Engine) -> list[Biennium]:
 
 
 def _biennium(row: sa.RowMapping) -> Biennium:
+    settings = read_settings(json.loads(row["settings"] or "{}"), "store")
+    langs = settings.languages
     return Biennium(
         code=row["code"],
         organization=row["organization"],
-        organization_name=Text(row["organization_name_zh"], row["organization_name_en"]),
-        label=Text(row["label_zh"], row["label_en"]),
+        organization_name=_text(row["organization_name"], langs),
+        label=_text(row["label"], langs),
         start_year=row["start_year"],
         end_year=row["end_year"],
         currency=row["currency"],
-        settings=read_settings(json.loads(row["settings"] or "{}"), "store"),
+        settings=settings,
     )
+
+
+def _text(stored: dict[str, str] | None, langs: tuple[str, ...]) -> Text:
+    """A stored text in the package's languages first, then any other the store holds."""
+    stored = stored or {}
+    return Text.of({**{lang: stored.get(lang) for lang in langs}, **stored})
 
 
 def read_dataset(engine: sa.Engine, code: str | None = None) -> Dataset | None:
@@ -44,25 +52,25 @@ def read_dataset(engine: sa.Engine, code: str | None = None) -> Dataset | None:
         if row is None:
             return None
         biennium = _biennium(row)
-        records = {r.name: tuple(_records(connection, r, biennium.code)) for r in RESOURCES}
+        records = {r.name: tuple(_records(connection, r, biennium)) for r in RESOURCES}
     spec = row["report_spec"]
     return Dataset.build(biennium, records, None if spec is None else json.loads(spec))
 
 
-def _records(connection: sa.Connection, resource: Resource, code: str) -> list[object]:
+def _records(connection: sa.Connection, resource: Resource, biennium: Biennium) -> list[object]:
     table = TABLES[resource.name]
     rows = connection.execute(
-        sa.select(table).where(table.c[BIENNIUM] == code).order_by(table.c[POSITION])
+        sa.select(table).where(table.c[BIENNIUM] == biennium.code).order_by(table.c[POSITION])
     ).mappings()
-    return [resource.model(**_values(resource, row)) for row in rows]
+    langs = biennium.settings.languages
+    return [resource.model(**_values(resource, row, langs)) for row in rows]
 
 
-def _values(resource: Resource, row: sa.RowMapping) -> dict[str, Any]:
+def _values(resource: Resource, row: sa.RowMapping, langs: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for spec in resource.fields:
         if spec.kind == "text":
-            zh, en = (row[c] or "" for c in spec.columns)
-            values[spec.name] = Text(zh, en)
+            values[spec.name] = _text(row[spec.name], langs)
             continue
         value = row[spec.name]
         if value is not None and spec.enum is not None:

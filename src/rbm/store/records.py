@@ -12,7 +12,7 @@ sectors a record belongs to, and turning submitted text into typed values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -58,9 +58,32 @@ class Entity:
     name: str
     resource: str
     key: str
-    fields: Mapping[str, Action]  # column → the action editing it needs
+    editable: Mapping[str, Action]  # field → the action editing it needs
     sectors: Sectors
     stateful: bool = False  # has a workflow state (draft → submitted → …)
+
+    def fields(self, langs: Sequence[str]) -> dict[str, Action]:
+        """The names a form or the API edits, each with its action: a text field's name
+        per language (`risk_en`), the others' own."""
+        return {
+            name: action
+            for field, action in self.editable.items()
+            for name in self.spec(field).columns(langs)
+        }
+
+    def resolve(self, name: str) -> tuple[str, str | None] | None:
+        """The field an edited name stands for, and the language of a text field's name."""
+        if name in self.editable and self.spec(name).kind != "text":
+            return name, None
+        field, _, lang = name.rpartition("_")
+        if field in self.editable and self.spec(field).kind == "text" and lang:
+            return field, lang
+        return None
+
+    def action(self, name: str) -> Action:
+        found = self.resolve(name)
+        assert found is not None
+        return self.editable[found[0]]
 
     @property
     def table(self) -> sa.Table:
@@ -74,9 +97,9 @@ class Entity:
             return sa.false()
         return (self.table.c[BIENNIUM] == biennium) & (key == int(record))
 
-    def spec(self, column: str) -> Field:
+    def spec(self, field: str) -> Field:
         resource = next(r for r in RESOURCES if r.name == self.resource)
-        return next(f for f in resource.fields if column in f.columns)
+        return resource.by_name[field]
 
 
 ENTITIES: dict[str, Entity] = {
@@ -91,8 +114,7 @@ ENTITIES: dict[str, Entity] = {
             "actual_period": PERFORMANCE,
             "actual_flags": PERFORMANCE,
             "assessor_rating": PERFORMANCE,
-            "assessor_justification_zh": PERFORMANCE,
-            "assessor_justification_en": PERFORMANCE,
+            "assessor_justification": PERFORMANCE,
             "baseline_text": FRAMEWORK,
             "baseline_value": FRAMEWORK,
             "target_text": FRAMEWORK,
@@ -111,21 +133,17 @@ ENTITIES: dict[str, Entity] = {
             "exposure": PERFORMANCE,
             "effectiveness": PERFORMANCE,
             "impact": PERFORMANCE,
-            "risk_zh": PERFORMANCE,
-            "risk_en": PERFORMANCE,
-            "mitigation_zh": PERFORMANCE,
-            "mitigation_en": PERFORMANCE,
+            "risk": PERFORMANCE,
+            "mitigation": PERFORMANCE,
         },
         _risk_sectors,
     ),
-    "indicator": Entity(
-        "indicator", "indicators", "id", {"text_zh": FRAMEWORK, "text_en": FRAMEWORK}, _no_sectors
-    ),
+    "indicator": Entity("indicator", "indicators", "id", {"text": FRAMEWORK}, _no_sectors),
     "highlight": Entity(
         "highlight",
         "highlights",
         "id",
-        {"figure": FRAMEWORK, "text_zh": FRAMEWORK, "text_en": FRAMEWORK},
+        {"figure": FRAMEWORK, "text": FRAMEWORK},
         _no_sectors,
     ),
     # a budget figure is addressed by its row's place in the package: stable across reloads
@@ -150,13 +168,15 @@ def parse_changes(
 ) -> dict[str, object]:
     """Typed values for the submitted text of each field; "" clears an optional field."""
     values: dict[str, object] = {}
+    names = entity.fields(context.langs)
     for column, text in raw.items():
-        if column not in entity.fields:
+        if column not in names:
             raise InvalidValue(column, text, Problem("unknown-field"))
-        spec = entity.spec(column)
+        field, lang = entity.resolve(column) or (column, None)
+        spec = entity.spec(field)
         text = text.strip()
         if not text:
-            if spec.required and column == spec.columns[0]:
+            if spec.required and lang in (None, context.langs[0]):
                 raise InvalidValue(column, text, Problem("required"))
             values[column] = None
             continue

@@ -24,10 +24,8 @@ bienniums = sa.Table(
     metadata,
     sa.Column("code", sa.String(32), primary_key=True),
     sa.Column("organization", sa.String(64), nullable=False),
-    sa.Column("organization_name_zh", sa.Text, nullable=False),
-    sa.Column("organization_name_en", sa.Text, nullable=False),
-    sa.Column("label_zh", sa.Text, nullable=False),
-    sa.Column("label_en", sa.Text, nullable=False),
+    sa.Column("organization_name", sa.JSON, nullable=True),  # language → text
+    sa.Column("label", sa.JSON, nullable=True),
     sa.Column("start_year", sa.Integer, nullable=False),
     sa.Column("end_year", sa.Integer, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -51,6 +49,7 @@ def _column_type(spec: Field) -> ColumnType:
         "number": ExactDecimal(),
         "boolean": sa.Boolean,
         "object": sa.JSON,
+        "text": sa.JSON,  # language → text, in the package's languages
     }
     return types.get(spec.kind, sa.Text)
 
@@ -71,16 +70,16 @@ def _table(resource: Resource) -> sa.Table:
     )
     columns.append(sa.Column(POSITION, sa.Integer, nullable=False))
     for spec in resource.fields:
-        for i, name in enumerate(spec.columns):
-            required = spec.required if i == 0 else spec.en_is_required
-            columns.append(
-                sa.Column(
-                    name,
-                    _column_type(spec),
-                    nullable=not required,
-                    primary_key=name in resource.primary_key,
-                )
+        columns.append(
+            sa.Column(
+                spec.name,
+                _column_type(spec),
+                # a text is checked when its package is read: which languages it needs
+                # depends on the package
+                nullable=not spec.required or spec.kind == "text",
+                primary_key=spec.name in resource.primary_key,
             )
+        )
     constraints = [
         sa.ForeignKeyConstraint(
             [BIENNIUM, *fk.fields],

@@ -265,22 +265,23 @@ def save(
     """Change fields of a record read at `version`, as one new version with an audit entry
     for each field whose value changes; raises Missing, Conflict or WorkflowError. Saving
     unchanged values is allowed only to whoever may edit the record at all."""
-    unknown = [f for f in changes if f not in entity.fields]
-    if unknown or not changes:
+    resolved = {name: entity.resolve(name) for name in changes}
+    if not changes or None in resolved.values():
         raise WorkflowError("workflow.refused.field")
     table = entity.table
     with engine.begin() as connection:
         current = _current(connection, biennium, entity, record, version)
         where = entity.where(biennium, record)
-        columns = (table.c[f] for f in changes)
+        columns = {table.c[field] for field, _ in filter(None, resolved.values())}
         row = connection.execute(sa.select(*columns).where(where)).mappings().one()
-        changed = {f: v for f, v in changes.items() if row[f] != v}
+        before = {name: _named(row, entity, name) for name in changes}
+        changed = {f: v for f, v in changes.items() if before[f] != v}
         _allow(
             connection, user, _needed(entity, changes, changed), biennium, entity, record, current
         )
         if not changed:
             return current
-        connection.execute(table.update().where(where).values(changed))
+        connection.execute(table.update().where(where).values(_updates(row, entity, changed)))
         _bump(
             connection, biennium, entity, record, current, user, now, current.state, current.comment
         )
@@ -292,11 +293,35 @@ def save(
                 entity.name,
                 f"{biennium}/{record}",
                 field,
-                row[field],
+                before[field],
                 value,
                 reason,
             )
         return state_of(connection, biennium, record, entity)
+
+
+def _named(row: sa.RowMapping, entity: Entity, name: str) -> object:
+    """The value an edited name reads: a field's, or a text field's in one language."""
+    field, lang = entity.resolve(name) or (name, None)
+    value = row[field]
+    return value if lang is None else (value or {}).get(lang)
+
+
+def _updates(row: sa.RowMapping, entity: Entity, changed: Mapping[str, object]) -> dict[str, Any]:
+    """The columns to write: a text field's languages merged into what it holds."""
+    out: dict[str, Any] = {}
+    for name, value in changed.items():
+        field, lang = entity.resolve(name) or (name, None)
+        if lang is None:
+            out[field] = value
+            continue
+        texts = dict(out.get(field) or row[field] or {})
+        if value is None:
+            texts.pop(lang, None)
+        else:
+            texts[lang] = value
+        out[field] = texts or None
+    return out
 
 
 def _needed(
@@ -305,8 +330,8 @@ def _needed(
     """The actions a save needs: those of the fields it changes (a form sends back fields the
     user cannot edit, unchanged); saving nothing new still needs the right to edit at all."""
     if changed:
-        return {entity.fields[f] for f in changed}
-    actions = {entity.fields[f] for f in changes}
+        return {entity.action(f) for f in changed}
+    actions = {entity.action(f) for f in changes}
     return {Action.EDIT_PERFORMANCE} if Action.EDIT_PERFORMANCE in actions else actions
 
 
@@ -328,8 +353,10 @@ def edit(
 def values_of(
     engine: sa.Engine, biennium: str, entity: Entity, record: str, fields: list[str]
 ) -> dict[str, object]:
-    """The current values of some editable fields of a record (for a 409's details)."""
-    columns = [entity.table.c[f] for f in fields if f in entity.fields]
+    """The current values of some editable fields of a record (for a 409's details); a text
+    field's name in one language (`risk_en`) reads that language."""
+    names = [f for f in fields if entity.resolve(f) is not None]
+    columns = {entity.table.c[field] for field, _ in filter(None, map(entity.resolve, names))}
     if not columns:
         return {}
     with engine.connect() as connection:
@@ -338,7 +365,7 @@ def values_of(
             .mappings()
             .first()
         )
-    return dict(row) if row is not None else {}
+    return {name: _named(row, entity, name) for name in names} if row is not None else {}
 
 
 def lock(engine: sa.Engine, user: User, biennium: str, now: datetime) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.text import LANGS, Lang
+from rbm.domain.text import Lang
 from rbm.report.build.report import build_report
 from rbm.report.render import charts
 
@@ -113,7 +113,7 @@ def run_build(
 ) -> list[Path]:
     """Build the report of `dataset` into `folder` in these formats and languages, calling
     `progress` as each step starts and once at the end; returns the files written."""
-    chosen_langs = [lang for lang in LANGS if lang in langs]
+    chosen_langs = [lang for lang in dataset.biennium.settings.languages if lang in langs]
     if not formats or not chosen_langs or not set(formats) <= set(FORMATS):
         raise ValueError(f"formats {list(formats)} and languages {list(langs)}")
     steps = plan(formats, chosen_langs)
@@ -219,7 +219,7 @@ def _from_manifest(folder: Path) -> Job | None:
             id=str(data["id"]),
             user=str(data["user"]),
             formats=tuple(f for f in FORMATS if f in data["formats"]),
-            langs=tuple(lang for lang in LANGS if lang in data["langs"]),
+            langs=tuple(str(lang) for lang in data["langs"]),
             folder=folder,
             created=datetime.fromisoformat(data["created"]),
             state=data["state"] if data["state"] in ("done", "failed") else "failed",
@@ -258,7 +258,7 @@ class Jobs:
         """Queue a build of `dataset` into `builds/<job id>/` and start its thread; raises
         Busy while another build is queued or running."""
         chosen = tuple(f for f in FORMATS if f in formats)
-        chosen_langs = tuple(lang for lang in LANGS if lang in langs)
+        chosen_langs = tuple(lang for lang in dataset.biennium.settings.languages if lang in langs)
         if not chosen or not chosen_langs:
             raise ValueError("a build needs at least one format and one language")
         with self._lock:

@@ -14,7 +14,7 @@ by side.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -47,8 +47,7 @@ FORM_FIELDS = (
     "actual_unit",
     "actual_period",
     "assessor_rating",
-    "assessor_justification_zh",
-    "assessor_justification_en",
+    "assessor_justification",  # one per language of the package
     "baseline_text",
     "baseline_value",
     "target_text",
@@ -150,6 +149,10 @@ class Board:
         return self.snap.dataset.biennium.code
 
     @property
+    def langs(self) -> tuple[Lang, ...]:
+        return self.snap.dataset.biennium.settings.languages
+
+    @property
     def locked(self) -> bool:
         return self.lock is not None
 
@@ -240,9 +243,15 @@ def permissions(user: User, line: PieLine, locked: bool) -> dict[Action, Decisio
     }
 
 
-def editable_fields(allowed: Mapping[Action, Decision]) -> list[str]:
+def form_fields(langs: Sequence[Lang]) -> list[str]:
+    """The form's names in order: a text field's once per language of the package."""
+    return [name for field in FORM_FIELDS for name in PIE.spec(field).columns(langs)]
+
+
+def editable_fields(allowed: Mapping[Action, Decision], langs: Sequence[Lang]) -> list[str]:
     """The form's fields whose action the user may take (the store says which action)."""
-    return [f for f in FORM_FIELDS if f in PIE.fields and allowed[PIE.fields[f]].allowed]
+    names = PIE.fields(langs)
+    return [f for f in form_fields(langs) if f in names and allowed[names[f]].allowed]
 
 
 def history(engine: sa.Engine, biennium: str, pie: str) -> list[AuditEntry]:
@@ -270,9 +279,12 @@ def shown(value: object) -> str:
     return str(value)
 
 
-def form_values(engine: sa.Engine, biennium: str, pie: str) -> dict[str, str]:
-    current = values_of(engine, biennium, PIE, pie, list(FORM_FIELDS))
-    return {f: shown(current.get(f)) for f in FORM_FIELDS}
+def form_values(
+    engine: sa.Engine, biennium: str, pie: str, langs: Sequence[Lang]
+) -> dict[str, str]:
+    names = form_fields(langs)
+    current = values_of(engine, biennium, PIE, pie, names)
+    return {f: shown(current.get(f)) for f in names}
 
 
 def changed_fields(typed: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:

@@ -22,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from rbm.domain.text import Lang
-from rbm.i18n import t
+from rbm.i18n import languages
 from rbm.report.render.html import environment
 from rbm.store.workflow import Lock, lock_of
 from rbm.web.auth import session_of
+from rbm.web.labels import field_label
 from rbm.web.language import language
 from rbm.web.session import LANG_COOKIE, Session
 from rbm.web.state import Snapshot, app_state
@@ -59,6 +60,7 @@ log = logging.getLogger("rbm.web.render")
 def web_environment(lang: Lang) -> Environment:
     folder = Path(str(resources.files("rbm.web") / "templates"))
     env = environment(lang, folder)
+    env.globals["field_label"] = lambda name: field_label(name, lang)
     # The templates ship with the package and do not change under a running server; with
     # auto_reload every get_template, and every {% include %} inside a loop, stats the
     # template files (a fifth of a page's time under load).
@@ -74,15 +76,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     if session is None:
         session = Session.anonymous()
         request.state.session = session
-    other: Lang = "en" if lang == "zh" else "zh"
     variables = {
         "request": request,
         "user": getattr(request.state, "user", None),
         "csrf": session.csrf,
         "nav": NAV,
         "path": request.url.path,
-        "switch_href": _with_lang(request, other),
-        "other_label": t("report.html.lang_name", other),
+        "switch_hrefs": {code: _with_lang(request, code) for code in languages()},
         "site_lock": context.get("lock") if "lock" in context else _lock(request),
         "currency": _currency(request, lang),
         **context,
@@ -91,7 +91,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     response = HTMLResponse(_render(request, found, lang, status, variables), status)
     if fresh:
         app_state(request).sessions.write(request, response, session)
-    if request.query_params.get("lang") in ("zh", "en"):
+    if request.query_params.get("lang") in languages():
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
 

@@ -26,7 +26,7 @@ def pie(
         id=id,
         indicator=indicator,
         order=1,
-        segment=Text(""),
+        segment=Text.of(zh=""),
         baseline_text="",
         baseline_value=None if baseline is None else Decimal(str(baseline)),
         baseline_unit=unit,
@@ -43,7 +43,7 @@ def pie(
         confidence_interval=None,
         published_mark=mark,
         assessor_rating=assessor,
-        assessor_justification=Text(justification),
+        assessor_justification=Text.of(zh=justification),
         reading_note=None,
         source="S",
     )

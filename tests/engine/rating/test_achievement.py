@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rbm.domain.enums import Rating, TargetKind
-from rbm.domain.text import LANGS
 from rbm.engine.rating.achievement import REASONS, achieve
 from rbm.engine.rating.assess import assess_pie
 from rbm.engine.rating.methodology import Methodology, PerYear, ThresholdBasis
 from tests.engine.rating.pies import pie
+from tests.languages import LANGS
 
 K = TargetKind
 

@@ -52,20 +52,20 @@ def framework(*pies: Any, **records: tuple[object, ...]) -> Dataset:
     """Two pillars, three results, three indicators; a and b contribute to indicator 1.1-01."""
     return Dataset(
         replace(BIENNIUM, settings=Settings(marks=MARKS)),
-        pillars=(Pillar("1", 1, Text("一"), "S"), Pillar("F", 2, Text("基石"), "S")),
+        pillars=(Pillar("1", 1, Text.of(zh="一"), "S"), Pillar("F", 2, Text.of(zh="基石"), "S")),
         results=(
-            ExpectedResult("1.1", "1", 1, Text("r"), "S"),
-            ExpectedResult("1.2", "1", 2, Text("r"), "S"),
-            ExpectedResult("5.1", "F", 3, Text("r"), "S"),
+            ExpectedResult("1.1", "1", 1, Text.of(zh="r"), "S"),
+            ExpectedResult("1.2", "1", 2, Text.of(zh="r"), "S"),
+            ExpectedResult("5.1", "F", 3, Text.of(zh="r"), "S"),
         ),
         sectors=(
-            Sector("b", Text("B"), Text("B"), 2, False, "S"),
-            Sector("a", Text("A"), Text("A"), 1, False, "S"),
+            Sector("b", Text.of(zh="B"), Text.of(zh="B"), 2, False, "S"),
+            Sector("a", Text.of(zh="A"), Text.of(zh="A"), 1, False, "S"),
         ),
         indicators=(
-            Indicator("5.1-01", "5.1", 1, Text("i"), "S"),
-            Indicator("1.1-01", "1.1", 1, Text("i"), "S"),
-            Indicator("1.2-01", "1.2", 1, Text("i"), "S"),
+            Indicator("5.1-01", "5.1", 1, Text.of(zh="i"), "S"),
+            Indicator("1.1-01", "1.1", 1, Text.of(zh="i"), "S"),
+            Indicator("1.2-01", "1.2", 1, Text.of(zh="i"), "S"),
         ),
         indicator_sectors=(
             IndicatorSector("1.1-01", "b", "S"),
@@ -159,7 +159,9 @@ def test_published_totals_come_from_the_data() -> None:
 def test_assessor_rating_is_final_only_with_a_justification() -> None:
     base = pie(K.AT_LEAST, {"threshold": 85}, actual=75, unit="%")
     justified = assess_pie(
-        replace(base, assessor_rating=Rating.NOT_ACHIEVED, assessor_justification=Text("理由"))
+        replace(
+            base, assessor_rating=Rating.NOT_ACHIEVED, assessor_justification=Text.of(zh="理由")
+        )
     )
     assert (justified.computed, justified.final, justified.assessor_accepted) == (
         Rating.PARTIALLY,
@@ -178,7 +180,7 @@ def test_assessor_rating_is_final_only_with_a_justification() -> None:
 
 def test_not_comparable_footnotes() -> None:
     note = Footnote(
-        "FN-8", FootnoteScope.PIE, "1.1-01.1", 8, FootnoteKind.NOT_COMPARABLE, Text("x"), "S"
+        "FN-8", FootnoteScope.PIE, "1.1-01.1", 8, FootnoteKind.NOT_COMPARABLE, Text.of(zh="x"), "S"
     )
     on_indicator = replace(note, id="FN-9", scope=FootnoteScope.INDICATOR, ref="1.2-01", number=9)
     growth = pie(K.GROWTH_PCT, {"pct": 20}, baseline=100, actual=105, id="1.1-01.1")

@@ -17,7 +17,7 @@ def risk(
 ) -> Risk:
     kind = RiskKind.RESULT if result else RiskKind.ORGANIZATIONAL
     return Risk(
-        id, kind, result, owner, 1, Text("r"), Text("m"), materialized, exposure,
+        id, kind, result, owner, 1, Text.of(zh="r"), Text.of(zh="m"), materialized, exposure,
         Effectiveness.EFFECTIVE, None, None, "S",
     )  # fmt: skip
 

@@ -14,11 +14,11 @@ from tests.strategies import BIENNIUM
 
 
 def source(id: str, kind: SourceKind = SourceKind.TABLE, part_of: str | None = None) -> Source:
-    return Source(id, kind, Text(id, id), None, part_of)
+    return Source(id, kind, Text.of(zh=id, en=id), None, part_of)
 
 
 def sector(code: str, unallocated: bool = False) -> Sector:
-    return Sector(code, Text(code, code), Text(code, code), 1, unallocated, "T")
+    return Sector(code, Text.of(zh=code, en=code), Text.of(zh=code, en=code), 1, unallocated, "T")
 
 
 def fact(

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from rbm.domain.enums import BudgetPhase, FigureUnit, SourceKind
 from rbm.domain.money import round_half_up
-from rbm.domain.text import LANGS
 from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import FindingClass
 from rbm.engine.reconcile.run import reconcile
 from rbm.engine.reconcile.settings import Settings
 from tests.engine.reconcile.builders import dataset, fact, figure, sector, source
+from tests.languages import LANGS
 
 
 def classes(found: object) -> list[tuple[str, str]]:

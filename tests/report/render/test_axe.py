@@ -11,10 +11,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from rbm.datapackage.package import read_package
-from rbm.domain.text import LANGS
 from rbm.report.build.report import build_report
 from rbm.report.render import html
 from tests.browser import chromium, describe, violations
+from tests.languages import LANGS
 
 
 @pytest.fixture(scope="module")

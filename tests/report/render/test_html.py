@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from rbm.domain.text import LANGS, Lang, Text
+from rbm.domain.text import Lang, Text
 from rbm.report.model import (
     ChartKind,
     ChartView,
@@ -28,6 +28,7 @@ from rbm.report.model import (
     Value,
 )
 from rbm.report.render import charts, html
+from tests.languages import LANGS
 
 SVG = "http://www.w3.org/2000/svg"
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
@@ -164,7 +165,7 @@ def test_numbers_are_right_aligned_and_printed_as_the_source_does(
         (Decimal("-4.25"), "percent1", "(4.3%)"),
         (Decimal("12.345"), "decimal2", "12.35"),
         (Decimal("1234.50"), "text", "1,234.50"),
-        (Text("表5", "Table 5"), "text", "Table 5"),
+        (Text.of(zh="表5", en="Table 5"), "text", "Table 5"),
     ],
 )
 def test_format_value(value: Value, fmt: NumberFormat, printed: str) -> None:
@@ -273,10 +274,10 @@ def test_untranslated_texts_are_marked_as_chinese_in_english(
     marked = [e.text_content() for e in parsed["en"]["performance.html"].xpath('//*[@lang="zh"]')]
     assert marked and all(CJK.search(text) for text in marked)
     assert not parsed["zh"]["performance.html"].xpath('//main//*[@lang="zh"]')
-    assert html.untranslated(Text("两年期增长 20%", "两年期增长 20%"), "en")
-    assert html.untranslated(Text("专利和技术"), "en")
-    assert not html.untranslated(Text("专利和技术", "Patents and Technology"), "en")
-    assert not html.untranslated(Text("专利和技术"), "zh")
+    assert html.untranslated(Text.of(zh="两年期增长 20%"), "fr")
+    assert html.untranslated(Text.of(zh="专利和技术"), "en")
+    assert not html.untranslated(Text.of(zh="专利和技术", en="Patents and Technology"), "en")
+    assert not html.untranslated(Text.of(zh="专利和技术"), "zh")
 
 
 def test_charts_are_named_svgs_with_their_table(
@@ -310,7 +311,7 @@ def test_paragraphs_are_shown(
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     name = html.site_hrefs(report)[section.id].partition("#")[0]
-                    assert block.text.zh in parsed["zh"][name].text_content()
+                    assert block.text.get("zh") in parsed["zh"][name].text_content()
 
 
 def test_a_user_template_folder_overrides_a_partial(report: ReportView, tmp_path: Path) -> None:
@@ -323,7 +324,13 @@ def test_a_user_template_folder_overrides_a_partial(report: ReportView, tmp_path
         report.title,
         report.organization,
         report.biennium,
-        (Section("intro", Text("引言", "Introduction"), (Paragraph(Text("你好", "Hello")),)),),
+        (
+            Section(
+                "intro",
+                Text.of(zh="引言", en="Introduction"),
+                (Paragraph(Text.of(zh="你好", en="Hello")),),
+            ),
+        ),
     )
     written = html.write(small, tmp_path / "out", "en", templates=tmp_path / "templates")
     assert {p.name for p in written} == {"report.css", "index.html", "intro.html"}
@@ -334,22 +341,30 @@ def test_a_user_template_folder_overrides_a_partial(report: ReportView, tmp_path
 def _chart(kind: ChartKind, columns: int, fmt: NumberFormat = "integer") -> ChartView:
     table = TableView(
         f"t-{kind}",
-        Text("测试表", "Test table"),
-        Text("千瑞郎", "thousand CHF"),
-        Text("部门", "Sector"),
-        tuple(Column(Text(f"系列{i}", f"Series {i}"), fmt) for i in range(columns)),
+        Text.of(zh="测试表", en="Test table"),
+        Text.of(zh="千瑞郎", en="thousand CHF"),
+        Text.of(zh="部门", en="Sector"),
+        tuple(Column(Text.of(zh=f"系列{i}", en=f"Series {i}"), fmt) for i in range(columns)),
         (
             Row(
-                Text("专利和技术", "Patents and Technology"),
+                Text.of(zh="专利和技术", en="Patents and Technology"),
                 tuple(Decimal(1234 + i) for i in range(columns)),
             ),
-            Row(Text("品牌", "Brands"), tuple(Decimal(-56 - i) for i in range(columns))),
-            Row(Text("总计", "Total"), tuple(Decimal(99999) for _ in range(columns)), "total"),
+            Row(Text.of(zh="品牌", en="Brands"), tuple(Decimal(-56 - i) for i in range(columns))),
+            Row(
+                Text.of(zh="总计", en="Total"),
+                tuple(Decimal(99999) for _ in range(columns)),
+                "total",
+            ),
         ),
         "表5",
     )
     return ChartView(
-        f"c-{kind}", Text("图一 测试", "Figure 1. Test"), Text("说明", "Description"), kind, table
+        f"c-{kind}",
+        Text.of(zh="图一 测试", en="Figure 1. Test"),
+        Text.of(zh="说明", en="Description"),
+        kind,
+        table,
     )
 
 

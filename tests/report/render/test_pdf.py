@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from rbm.domain.text import LANGS, Lang
+from rbm.domain.text import Lang
 from rbm.report.model import ReportView, TableView
 from rbm.report.render import pdf
 from tests.conftest import need
+from tests.languages import LANGS
 
 
 def _poppler() -> None:

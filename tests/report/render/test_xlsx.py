@@ -13,9 +13,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rbm.domain.text import LANGS, Lang, Text
+from rbm.domain.text import Lang, Text
 from rbm.report.model import Column, Note, ReportView, Row, Section, TableView
 from rbm.report.render import tables_json, xlsx
+from tests.languages import LANGS
 
 # The layout, in openpyxl's 1-based rows: title, unit, header, then the rows.
 TITLE, UNIT, HEADER, FIRST = 1, 2, 3, 4
@@ -188,7 +189,7 @@ def test_sheet_names_from_table_ids(ids: list[str], names: list[str]) -> None:
 
 def _kinds_report() -> ReportView:
     def text(en: str) -> Text:
-        return Text(f"{en}（中）", en)
+        return Text.of(zh=f"{en}（中）", en=en)
 
     table = TableView(
         id="kinds/and:notes",
@@ -199,7 +200,7 @@ def _kinds_report() -> ReportView:
         rows=(
             Row(text("Heading"), (None, None), kind="heading"),
             Row(text("Detail"), (Decimal("-1234.4"), Decimal("12.5")), level=1, notes=("a",)),
-            Row(text("Unknown"), (Text("不详", "n/a"), None), level=2),
+            Row(text("Unknown"), (Text.of(zh="不详", en="n/a"), None), level=2),
             Row(text("Subtotal"), (Decimal("0"), Decimal("-3")), kind="subtotal"),
             Row(text("Total"), (Decimal("1000"), Decimal("100")), kind="total"),
         ),

@@ -84,7 +84,7 @@ def rating_label(rating: Rating) -> Message:
 
 
 def _justification(pie: Pie) -> str:
-    return pie.assessor_justification.zh or pie.assessor_justification.en
+    return pie.assessor_justification.first
 
 
 def computed_rating(achievement: Achievement, methodology: Methodology) -> Rating:

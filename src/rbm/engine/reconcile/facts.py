@@ -82,7 +82,7 @@ def facts(dataset: Dataset) -> list[Fact]:
         out.append(Fact(measure, b.phase.value, dims, amount, half, MONEY, b.source, i))
     for i, d in enumerate(dataset.development_expenditure):
         amount, half = _money(d.amount, d.unit)
-        dims = _dims(sector=d.sector, result=d.result, item=_slug(d.item.en) or None)
+        dims = _dims(sector=d.sector, result=d.result, item=_slug(d.item.get("en")) or None)
         out.append(
             Fact("development_expenditure", d.phase.value, dims, amount, half, MONEY, d.source, i)
         )

@@ -25,7 +25,7 @@ def figure_2(ctx: Context, source: str, dashboards: list[str]) -> ChartView:
     )
     names = {c.code: c.name for c in ctx.dataset.cost_categories}
     data = tuple(
-        Row(names.get(str(k[0]), Text(str(k[0]), str(k[0]))), (v,))
+        Row(names.get(str(k[0]), Text.plain(str(k[0]))), (v,))
         for k, v in sorted(spent.items(), key=lambda kv: str(kv[0][0]))
     )
     table = TableView(
@@ -58,7 +58,7 @@ def annex_1(ctx: Context, source: str) -> TableView:
         at = {"sector": line.sector}
         rows_.append(
             Row(
-                ctx.sectors.get(line.sector, Text(line.sector, line.sector)),
+                ctx.sectors.get(line.sector, Text.plain(line.sector)),
                 (
                     pick(printed("budget", "approved", at), approved),
                     line.transfers_in,
@@ -150,12 +150,9 @@ def annex_7(ctx: Context, source: str) -> TableView:
         specs.append(Series(text(f"report.column.phase.{phase.value}"), amounts))
     items = []
     for f in ctx.facts(source, BudgetPhase.APPROVED):
-        sector = ctx.sectors.get(f.sector or "", Text("", ""))
+        sector = ctx.sectors.get(f.sector or "", Text.plain(""))
         union = unions.get(f.union or "")
-        label = Text(
-            f"{sector.zh} {union.zh}" if union else sector.zh,
-            f"{sector.en} {union.en}" if union else sector.en,
-        )
+        label = Text.join(" ", sector, union) if union else sector
         items.append((f"{f.sector}:{f.union or ''}", label))
     return TableView(
         "annex-7",

@@ -28,6 +28,15 @@ class Context:
     dataset: Dataset
     notes: dict[str, list[Note]] = field(default_factory=dict)
 
+    @property
+    def langs(self) -> tuple[str, ...]:
+        """The report's languages: the package's, in its order."""
+        return self.dataset.biennium.settings.languages
+
+    def curated(self, value: str | None) -> Text:
+        """A text the package gives in one language only: its first (empty when none)."""
+        return Text.of({self.langs[0]: value})
+
     @cached_property
     def ratings(self) -> RatingReport:
         return rating_report(self.dataset)
@@ -101,7 +110,7 @@ class Context:
     def result_label(self, code: str) -> Text:
         """An expected result as tables print it: its code, then its title."""
         title = self.results[code]
-        return Text(f"{code} {title.zh}", f"{code} {title.get('en')}")
+        return title.prefixed(f"{code} ")
 
     @cached_property
     def result_items(self) -> list[tuple[str, Text]]:

@@ -24,7 +24,7 @@ def _by_sector(
     for d in ctx.dataset.development_expenditure:
         if d.source != source or d.phase != phase or d.sector is None or d.result is not None:
             continue
-        if da is not None and (d.item.en == DA) != da:
+        if da is not None and (d.item.get("en") == DA) != da:
             continue
         out[d.sector] = out.get(d.sector, Decimal(0)) + d.amount
     return out

@@ -13,7 +13,7 @@ from rbm.engine.finance.grain import ALLOCATED, ANY
 from rbm.engine.finance.ratios import percent
 from rbm.i18n import text
 from rbm.report.build.context import Context
-from rbm.report.build.spec import Spec, members, short_label
+from rbm.report.build.spec import Spec, members, short_label, spec_text
 from rbm.report.model import Column, NumberFormat, Row, TableView, Value
 
 PLACES: dict[str, int] = {"percent1": 1, "decimal1": 1, "decimal2": 2}
@@ -82,7 +82,7 @@ def _columns(ctx: Context, b: Spec) -> list[ColumnSpec]:
         return out
     out = []
     for raw in b.get("columns"):
-        label = b.fill(Text(raw["label"]["zh"], raw["label"]["en"])) if "label" in raw else None
+        label = b.fill(spec_text(raw["label"])) if "label" in raw else None
         out.append(_column(raw, label, fmt, b))
     return out
 
@@ -121,7 +121,7 @@ def _line(
     ctx: Context, b: Spec, specs: list[ColumnSpec], line: dict[str, Any], scale: Decimal
 ) -> Row:
     """An explicit line: its own label and grain; a heading has no figures."""
-    label = b.fill(Text(line["label"]["zh"], line["label"]["en"]))
+    label = b.fill(spec_text(line["label"]))
     kind = line.get("row", "data")
     if kind == "heading":
         return Row(label, (None,) * len(specs), "heading", line.get("level", 0))
@@ -182,7 +182,7 @@ def _values(
 def _capped(specs: list[ColumnSpec], numbers: list[Decimal | None]) -> tuple[Value, ...]:
     """Percentages over a column's cap print as the source does (">100%")."""
     return tuple(
-        Text(f">{spec.above:f}%", f">{spec.above:f}%")
+        Text.plain(f">{spec.above:f}%")
         if spec.above is not None and value is not None and value > spec.above
         else value
         for spec, value in zip(specs, numbers, strict=True)

@@ -66,7 +66,7 @@ def table_1(
 def _line_rows(
     codes: list[str], names: dict[str, Text], specs: list[Spec]
 ) -> list[tuple[str, Row]]:
-    found = rows(((code, names.get(code, Text(code, code))) for code in codes), specs)
+    found = rows(((code, names.get(code, Text.plain(code))) for code in codes), specs)
     shown = [
         code for code in codes if any(code in s.amounts for s in specs if isinstance(s, Series))
     ]
@@ -223,7 +223,7 @@ def table_3(ctx: Context, source: str) -> TableView:
         union, measure = code.split(":")
         label = text(f"report.demand.{measure}")
         name = unions[union]
-        items.append((code, Text(f"{name.zh} {label.zh}", f"{name.en} {label.en}")))
+        items.append((code, Text.join(" ", name, label)))
     specs: list[Spec] = [
         Series(text("report.column.phase.estimate"), estimate),
         Series(text("report.column.phase.actual"), actual),
@@ -298,7 +298,7 @@ def annex_6(ctx: Context, source: str) -> TableView:
     for k in ctx.dataset.key_financials:
         if k.source == source and k.line not in seen:
             seen.append(k.line)
-    items = [(code, names.get(code, Text(code, code))) for code in seen]
+    items = [(code, names.get(code, Text.plain(code))) for code in seen]
     return TableView(
         "annex-6",
         text("report.annex.6"),

@@ -3,23 +3,19 @@ each PIE's computed rating and explanation, and the risk tables."""
 
 from __future__ import annotations
 
-import re
-
 from rbm.domain.enums import BudgetPhase, Rating
 from rbm.domain.framework import Highlight
-from rbm.domain.text import LANGS, Text
+from rbm.domain.text import Text
 from rbm.engine.rating import Assessment
-from rbm.i18n import text
+from rbm.i18n import joined, text
 from rbm.report.build.context import Context
 from rbm.report.model import Column, Paragraph, Row, Section, TableView
 
 EXECUTED = BudgetPhase.EXECUTED
-CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
-def _explanation(a: Assessment) -> Text:
-    zh, en = (a.explain(lang) for lang in LANGS)
-    return Text(zh, en)
+def _explanation(ctx: Context, a: Assessment) -> Text:
+    return Text.build(ctx.langs, a.explain)
 
 
 def pie_table(ctx: Context, result: str) -> TableView:
@@ -31,21 +27,19 @@ def pie_table(ctx: Context, result: str) -> TableView:
         if pie.indicator not in indicators:
             continue
         label = indicators[pie.indicator].text
-        if pie.segment.zh:
-            label = Text(
-                f"{label.zh}（{pie.segment.zh}）", f"{label.get('en')} ({pie.segment.get('en')})"
-            )
+        if pie.segment:
+            label = text("format.parenthetical", text=label, note=pie.segment)
         mark = _mark(ctx, pie.published_mark)
         rows.append(
             Row(
                 label,
                 (
-                    _plain(pie.baseline_text),
-                    _plain(pie.target_text),
-                    _plain(pie.actual_text),
+                    ctx.curated(pie.baseline_text),
+                    ctx.curated(pie.target_text),
+                    ctx.curated(pie.actual_text),
                     text(f"rating.{a.final.value}"),
                     mark,
-                    _explanation(a),
+                    _explanation(ctx, a),
                 ),
             )
         )
@@ -110,15 +104,23 @@ def contributing_sectors(ctx: Context, pillar: str, prefer: list[str]) -> Text:
     ]
     return text(
         "report.contributing_sectors",
-        sectors=Text("、".join(n.zh for n in names), ", ".join(n.get("en") for n in names)),
+        sectors=joined(names),
     )
 
 
 def _highlight(h: Highlight) -> Text:
-    """A highlight: its figure as printed, then our description; the English text leaves out
-    a figure written in Chinese (e.g. 第一), which its description already says."""
-    en = h.text.en if CJK.search(h.figure) else f"{h.figure}: {h.text.en}"
-    return Text(f"{h.figure}：{h.text.zh}", en)
+    """A highlight: its figure as printed, then our description. A figure in words (e.g.
+    第一) is in the source language only; the description says it in the others."""
+    worded = any(c.isalpha() for c in h.figure)
+    source = h.text.langs[0] if h.text else ""
+    return Text.build(
+        h.text.langs,
+        lambda lang: (
+            h.text.get(lang)
+            if worded and lang != source
+            else text("format.figure_text", figure=h.figure, text=h.text).get(lang)
+        ),
+    )
 
 
 def performance(ctx: Context, prefer: list[str]) -> list[Section]:
@@ -150,23 +152,18 @@ def performance(ctx: Context, prefer: list[str]) -> list[Section]:
     return pillars
 
 
-def _plain(value: str | None) -> Text:
-    """A text printed as curated, in every language (empty when the package has none)."""
-    return Text(value or "", value or "")
-
-
 def _mark(ctx: Context, mark: str | None) -> Text:
     """A published mark as the ratings it stands for in the package's vocabulary."""
     if not mark:
         return text("report.mark.none")
     means = ctx.dataset.biennium.settings.marks.get(mark)
     if not means:
-        return Text(mark, mark)
+        return Text.plain(mark)
     names = [text(f"rating.{r.value}") for r in Rating if r in means]
     if len(names) == 1:
         return names[0]
     return text(
         "report.mark.either",
-        first=Text(*("、".join(n.zh for n in names[:-1]), ", ".join(n.en for n in names[:-1]))),
+        first=joined(names[:-1]),
         last=names[-1],
     )

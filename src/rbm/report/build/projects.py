@@ -8,7 +8,7 @@ from decimal import Decimal
 from rbm.domain.enums import DeliverableStatus, Unit
 from rbm.domain.finance import SystemIndicator
 from rbm.domain.projects import CapitalProject
-from rbm.domain.text import LANGS, Text
+from rbm.domain.text import Text
 from rbm.engine.projects import (
     deliverable_utilization,
     fund_figures,
@@ -47,9 +47,7 @@ def cmp_summary(ctx: Context, source: str) -> TableView:
         rows.append(Row(text(f"report.cmp.category.{category}"), (None,) * 6, kind="heading"))
         for project in projects:
             f = project_figures(project)
-            label = Text(
-                f"{project.id} {project.name.zh}", f"{project.id} {project.name.get('en')}"
-            )
+            label = project.name.prefixed(f"{project.id} ")
             values: tuple[Value, ...] = (
                 f.budget,
                 project.expenditure_prior,
@@ -111,7 +109,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
     blocks: list[Block] = []
     for part in ("objectives", "achievements", "timeline", "lessons"):
         value: Text = getattr(project, part)
-        if value.zh:
+        if value:
             blocks.append(Paragraph(text(f"report.cmp.{part}", text=value)))
     deliverables = [d for d in ctx.dataset.project_deliverables if d.project == project.id]
     if deliverables:
@@ -189,9 +187,9 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 b.description,
                 (
                     b.kpi,
-                    Text(b.baseline or "", b.baseline or ""),
-                    Text(b.target or "", b.target or ""),
-                    Text(b.performance or "", b.performance or ""),
+                    ctx.curated(b.baseline),
+                    ctx.curated(b.target),
+                    ctx.curated(b.performance),
                 ),
             )
             for b in benefits
@@ -220,7 +218,7 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 project.source,
             )
         )
-    title = Text(f"{project.id} {project.name.zh}", f"{project.id} {project.name.get('en')}")
+    title = project.name.prefixed(f"{project.id} ")
     return Section(f"cmp-{_slug(project.id)}", title, tuple(blocks), page=True)
 
 
@@ -248,7 +246,7 @@ def trust_funds(ctx: Context, source: str) -> TableView:
             )
         rows.append(
             Row(
-                Text(f"{fund.name.zh}（{fund.code}）", f"{fund.name.get('en')} ({fund.code})"),
+                text("format.parenthetical", text=fund.name, note=fund.code),
                 (fund.opening_balance, f.income, f.expenditure, f.closing, f.admin_rate),
                 notes=notes,
             )
@@ -276,8 +274,7 @@ def trust_fund_results(ctx: Context) -> tuple[TableView, ...]:
         if not results:
             continue
         rows = tuple(
-            Row(r.indicator, (Text(r.result or "", r.result or ""), r.outcome, r.beneficiaries))
-            for r in results
+            Row(r.indicator, (ctx.curated(r.result), r.outcome, r.beneficiaries)) for r in results
         )
         tables.append(
             TableView(
@@ -328,33 +325,29 @@ def _titles(one: Spec, **params: str | Text) -> tuple[Text, Text | None]:
         found = one.text(key)
         if found is None:
             return None
-        return Text(
-            *(
-                found.get(lang).format(
-                    **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
-                )
-                for lang in LANGS
-            )
+        return Text.build(
+            one.ctx.langs,
+            lambda lang: found.get(lang).format(
+                **{k: v.get(lang) if isinstance(v, Text) else v for k, v in params.items()}
+            ),
         )
 
-    return fill("title") or Text(one.id("indicator"), one.id("indicator")), fill("description")
+    return fill("title") or Text.plain(one.id("indicator")), fill("description")
 
 
 def _by_segment(ctx: Context, one: Spec, found: list[SystemIndicator]) -> Block:
     periods = sorted({s.period for s in found})
-    values: dict[str, dict[str, Decimal]] = {}
-    labels: dict[str, Text] = {}
+    values: dict[Text, dict[str, Decimal]] = {}
     for s in found:
-        values.setdefault(s.segment.zh, {})[s.period] = s.value
-        labels[s.segment.zh] = s.segment
+        values.setdefault(s.segment, {})[s.period] = s.value
     title, description = _titles(one, first=periods[0], last=periods[-1])
     table = TableView(
         one.id("indicator"),
         title,
         text("report.unit.count"),
         text(f"report.stub.{one.get('stub', 'segment')}"),
-        tuple(Column(Text(p, p)) for p in periods),
-        tuple(Row(labels[k], tuple(v.get(p) for p in periods)) for k, v in values.items()),
+        tuple(Column(Text.plain(p)) for p in periods),
+        tuple(Row(k, tuple(v.get(p) for p in periods)) for k, v in values.items()),
         found[0].source,
     )
     chart = one.get("chart")
@@ -378,7 +371,7 @@ def _per_segment(
             ctx.unit("one"),
             text(f"report.stub.{one.get('stub', 'segment')}"),
             tuple(Column(text(f"report.measure.{m}")) for m in measures),
-            tuple(Row(Text(p, p), tuple(values.get((m, p)) for m in measures)) for p in periods),
+            tuple(Row(Text.plain(p), tuple(values.get((m, p)) for m in measures)) for p in periods),
             mine[0].source,
         )
         chart = one.get("chart")

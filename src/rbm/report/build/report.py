@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.text import LANGS, Text
+from rbm.domain.text import Text
 from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import FindingClass
 from rbm.engine.reconcile.run import reconcile
@@ -32,6 +33,7 @@ def build_report(dataset: Dataset) -> ReportView:
         b.organization_name,
         b.period,
         tuple(_with_notes(section, notes) for section in sections),
+        ctx.langs,
     )
 
 
@@ -75,15 +77,25 @@ def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:
     notes: dict[str, list[Text]] = {}
     titles = {src.id: src.title for src in dataset.sources}
 
+    langs = dataset.biennium.settings.languages
+
     def named(sources: str) -> Text:
-        """Source ids as the Chinese text cites them, by title in English."""
+        """Sources by id in the source language (as its text cites them), by title in the
+        others."""
         ids = sources.split(", ")
-        return Text(", ".join(ids), "; ".join(titles[i].en if i in titles else i for i in ids))
+        return Text.build(
+            langs,
+            lambda lang: (
+                ", ".join(ids)
+                if lang == langs[0]
+                else "; ".join(titles[i].get(lang) if i in titles else i for i in ids)
+            ),
+        )
 
     for finding in reconcile(dataset).findings:
         if finding.klass != FindingClass.DIFFERENCE:
             continue
-        what = Text(*(describe(dataset, finding.subject, lang) for lang in LANGS))
+        what = Text.build(langs, partial(describe, dataset, finding.subject))
         key = (
             "report.note.utilization_basis"
             if finding.check == "utilization_basis"

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rbm.domain.text import LANGS, Lang, Text
+from rbm.domain.text import Lang, Text
+from rbm.i18n import FALLBACK
 from rbm.report.build.context import Context
 from rbm.report.build.pivot import depths
 
@@ -51,10 +52,10 @@ class Spec:
     def text(self, key: str) -> Text | None:
         """A text entry with its placeholders filled, or None when the spec has none."""
         value = self.raw.get(key)
-        return None if value is None else self.fill(Text(value["zh"], value["en"]))
+        return None if value is None else self.fill(spec_text(value))
 
     def fill(self, text: Text) -> Text:
-        return Text(*(self._fill(text.get(lang), lang) for lang in LANGS))
+        return Text.build(self.ctx.langs, lambda lang: self._fill(text.get(lang), lang))
 
     def _fill(self, value: str, lang: Lang) -> str:
         b = self.ctx.dataset.biennium
@@ -86,7 +87,7 @@ def members(
     if dimension == "pillar":
         return [(p.code, p.name, 0) for p in dataset.pillars]
     if dimension == "year":
-        return [(str(y), Text(str(y), str(y)), 0) for y in dataset.biennium.years]
+        return [(str(y), Text.plain(y), 0) for y in dataset.biennium.years]
     level = depths({c.code: c.parent for c in dataset.cost_categories})
     return [
         (c.code, c.name, level[c.code])
@@ -102,5 +103,12 @@ def short_label(ctx: Context, dimension: str, code: str, label: Text) -> Text:
         if sector is not None:
             return sector.short
     if dimension == "result":
-        return Text(code, code)
+        return Text.plain(code)
     return label
+
+
+def spec_text(value: Mapping[str, str]) -> Text:
+    """A text of the specification; a language it lacks reads English (the generic layout's
+    texts stand in for a language that has no catalogue)."""
+    english = {FALLBACK: value[FALLBACK]} if FALLBACK in value else {}
+    return Text.of({**english, **value})

@@ -27,14 +27,16 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import escape
-from typing import Any, Literal
+from typing import Any
 
 import altair as alt
 import vl_convert as vlc
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from rbm.domain.text import Lang
+from rbm.i18n import locale
 from rbm.report.model import ChartView, NumberFormat, TableView
 
 FONT = "Noto Sans CJK SC"
@@ -53,8 +55,6 @@ PALETTE = (
     "#15803d",
     "#a16207",
 )
-Locale = Literal["zh-CN", "en-US"]
-LOCALES: dict[Lang, Locale] = {"zh": "zh-CN", "en": "en-US"}
 Drawing = alt.Chart | alt.LayerChart
 D3_FORMATS: dict[NumberFormat, str] = {
     "integer": "(,.0f",
@@ -70,6 +70,18 @@ LABEL_LIMIT = 260  # category labels longer than this are cut with an ellipsis
 STEP = 28  # the height of one category band
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+
+
+@cache
+def _number_locale(lang: Lang) -> dict[str, object]:
+    """The d3 number format of `lang`, from Babel: its decimal mark and digit grouping."""
+    where = locale(lang)
+    return {
+        "decimal": get_decimal_symbol(where),
+        "thousands": get_group_symbol(where),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
 
 
 def svg(chart: ChartView, lang: Lang) -> str:
@@ -105,7 +117,7 @@ def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang], separate: bool 
 @lru_cache(maxsize=512)
 def _svg(chart: ChartView, lang: Lang) -> str:
     spec = vega_lite(chart, lang)
-    drawing: str = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang])
+    drawing: str = vlc.vegalite_to_svg(spec, format_locale=_number_locale(lang))
     return _accessible(drawing, chart, lang)
 
 

@@ -4,23 +4,25 @@
     folder/zh/overview.html     one page per top-level section, named by its id
     folder/zh/report.css        the only stylesheet; no script, no network at view time
 
-Every page links to the same page in the other language. Templates live in
+Every page links to the same page in the report's other languages. Templates live in
 `rbm/report/templates` (`base.html`, `index.html`, `page.html`, `print.html` and the
 `_partials/` for section, table, chart, paragraph and toc); a folder passed as `templates`
 is searched first, so a file of the same name there overrides the shipped one.
 
 Numbers print as the source does (`format_value`): thousands separators, half-up rounding,
-negatives in parentheses, "-" for nil, percentages as "90%". In the English site a text that
-has no translation keeps its Chinese inside `<span lang="zh">`, so readers (and screen
-readers) know its language.
+negatives in parentheses, "-" for nil, percentages as "90%", with the decimal mark and digit
+grouping of the page's language. A text with no translation into the page's language shows
+its first language inside `<span lang="…">`, so readers (and screen readers) know it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -32,8 +34,8 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from rbm.domain.money import round_half_up
-from rbm.domain.text import LANGS, Lang, Text
-from rbm.i18n import t
+from rbm.domain.text import Lang, Text
+from rbm.i18n import languages, locale, t
 from rbm.report.model import (
     ChartView,
     NumberFormat,
@@ -46,7 +48,8 @@ from rbm.report.model import (
 from rbm.report.render import charts
 
 NIL = "-"
-HTML_LANG: dict[Lang, str] = {"zh": "zh-Hans", "en": "en"}
+# the script is part of a Chinese page's language tag (screen readers pick the voice by it)
+HTML_LANG: dict[Lang, str] = {"zh": "zh-Hans"}
 PLACES: dict[NumberFormat, int] = {
     "integer": 0,
     "decimal1": 1,
@@ -54,7 +57,6 @@ PLACES: dict[NumberFormat, int] = {
     "percent": 0,
     "percent1": 1,
 }
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -69,15 +71,34 @@ def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
     rounded = round_half_up(value, places)
     if rounded == 0 and fmt in ("integer", "decimal1", "decimal2"):
         return NIL  # the source prints nil amounts as "-"
-    body = f"{abs(rounded):,.{places}f}"
+    body = _localized(f"{abs(rounded):,.{places}f}", lang)
     if fmt in ("percent", "percent1"):
         body += "%"
     return f"({body})" if rounded < 0 else body
 
 
+def _localized(body: str, lang: Lang) -> str:
+    """A number written `1,234.5` with the decimal mark and group separator of `lang`."""
+    where = locale(lang)
+    decimal, group = get_decimal_symbol(where), get_group_symbol(where)
+    if (decimal, group) == (".", ","):
+        return body
+    return body.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+def html_lang(lang: Lang) -> str:
+    """The language tag of a page or span in `lang`."""
+    return HTML_LANG.get(lang, lang)
+
+
+def language_name(lang: Lang) -> str:
+    """A language's name in itself ("English", "français", "中文")."""
+    return locale(lang).get_display_name(locale(lang)) or lang
+
+
 def untranslated(text: Text, lang: Lang) -> bool:
-    """True when an English page shows the Chinese text because no translation exists."""
-    return lang == "en" and (not text.en or text.en == text.zh) and bool(CJK.search(text.zh))
+    """True when a page in `lang` shows another language's text because `lang` has none."""
+    return bool(text) and not text.exact(lang)
 
 
 def page_name(section: Section) -> str:
@@ -127,6 +148,7 @@ def environment(
     lang: Lang,
     templates: Path | None = None,
     hrefs: dict[str, str] | None = None,
+    langs: Sequence[Lang] = (),
 ) -> Environment:
     """The Jinja environment of one language: the user's folder first, then the shipped
     templates; `_()` reads the catalogue, filters format texts, cells and charts."""
@@ -142,21 +164,19 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    other: Lang = next(code for code in LANGS if code != lang)
+    others = [code for code in langs or languages() if code != lang]
     env.globals.update(
         _=lambda key, **params: t(key, lang, **params),
         lang=lang,
-        html_lang=HTML_LANG[lang],
-        other_lang=other,
-        other_html_lang=HTML_LANG[other],
-        other_name=t("report.html.lang_name", other),
+        html_lang=html_lang(lang),
+        others=[(code, html_lang(code), language_name(code)) for code in others],
         hrefs=hrefs or {},
         split_pages=False,
         kind=_kind,
         shows_unit=_shows_unit,
         heading=lambda level: f"h{min(max(level, 1), 6)}",
         numeric=lambda column: column.format != "text",
-        source=lambda table: _source(table, lang),
+        source=lambda table: _source(table, lang, (langs or (lang,))[0]),
     )
     env.filters.update(
         tx=lambda text: _tx(text, lang),
@@ -175,7 +195,7 @@ def write(
     """Write the site of one language into `folder/<lang>/`; returns the files written."""
     target = folder / lang
     target.mkdir(parents=True, exist_ok=True)
-    env = environment(lang, templates, site_hrefs(report))
+    env = environment(lang, templates, site_hrefs(report), report.langs)
     env.globals["split_pages"] = True
     site = pages(report)
     css = target / "report.css"
@@ -206,7 +226,7 @@ def _kind(block: TableView | ChartView | Paragraph) -> str:
 
 def _tx(text: Text, lang: Lang) -> Markup:
     if untranslated(text, lang):
-        return Markup('<span lang="zh">{}</span>').format(text.zh)
+        return Markup('<span lang="{}">{}</span>').format(html_lang(text.langs[0]), text.first)
     return escape(text.get(lang))
 
 
@@ -223,10 +243,11 @@ def _shows_unit(table: TableView, lang: Lang) -> bool:
     return bool(table.unit.get(lang).strip("—–- "))
 
 
-def _source(table: TableView, lang: Lang) -> Markup:
-    """ "Source: <id>": the source id stays as the package writes it, marked class="source"."""
-    marked = ' lang="zh"' if lang == "en" and CJK.search(table.source) else ""
-    span = Markup('<span class="source"{}>{}</span>').format(Markup(marked), table.source)
+def _source(table: TableView, lang: Lang, source_lang: Lang) -> Markup:
+    """ "Source: <id>": the source id stays as the package writes it (in its first
+    language), marked class="source"."""
+    marked = Markup(' lang="{}"').format(html_lang(source_lang)) if lang != source_lang else ""
+    span = Markup('<span class="source"{}>{}</span>').format(marked, table.source)
     return Markup(escape(t("report.html.source", lang))).format(source=span)
 
 

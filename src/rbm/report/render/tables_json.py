@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rbm.domain.text import Lang, Text
-from rbm.report.model import ReportView, TableView, Value
+from rbm.i18n import languages
+from rbm.report.model import ReportView, TableView
 
 
-def text_dict(value: Text) -> dict[str, str]:
-    """A bilingual text as JSON (English falls back to Chinese where it has none)."""
-    return {"zh": value.zh, "en": value.get("en")}
+def text_dict(value: Text, langs: Sequence[Lang] = ()) -> dict[str, str]:
+    """A text as JSON, language → text, in `langs` (default: those it has; a text the same in
+    every language, in those of the catalogues), each falling back as `Text.get` does."""
+    chosen = langs or tuple(lang for lang in value.langs if lang) or languages()
+    return {lang: value.get(lang) for lang in chosen}
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -24,37 +28,36 @@ def number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _value(value: Value) -> Any:
-    return text_dict(value) if isinstance(value, Text) else number(value)
+def table_dict(table: TableView, langs: Sequence[Lang] = ()) -> dict[str, Any]:
+    def tx(value: Text) -> dict[str, str]:
+        return text_dict(value, langs)
 
-
-def table_dict(table: TableView) -> dict[str, Any]:
     return {
         "id": table.id,
-        "title": text_dict(table.title),
-        "unit": text_dict(table.unit),
-        "stub": text_dict(table.stub),
-        "columns": [{**text_dict(c.label), "format": c.format} for c in table.columns],
+        "title": tx(table.title),
+        "unit": tx(table.unit),
+        "stub": tx(table.stub),
+        "columns": [{**tx(c.label), "format": c.format} for c in table.columns],
         "rows": [
             {
-                "label": text_dict(row.label),
-                "values": [_value(v) for v in row.values],
+                "label": tx(row.label),
+                "values": [tx(v) if isinstance(v, Text) else number(v) for v in row.values],
                 "kind": row.kind,
                 "notes": list(row.notes),
             }
             for row in table.rows
         ],
         "source": table.source,
-        "notes": [{"id": n.id, **text_dict(n.text)} for n in table.notes],
+        "notes": [{"id": n.id, **tx(n.text)} for n in table.notes],
     }
 
 
 def render(report: ReportView) -> dict[str, Any]:
-    return {"tables": [table_dict(t) for t in report.tables()]}
+    return {"tables": [table_dict(t, report.langs) for t in report.tables()]}
 
 
-def write(report: ReportView, folder: Path, lang: Lang = "zh") -> list[Path]:
-    """tables.json is bilingual: one file whatever `lang`."""
+def write(report: ReportView, folder: Path, lang: Lang = "") -> list[Path]:
+    """tables.json holds every language of the report: one file whatever `lang`."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "tables.json"
     payload = json.dumps(render(report), ensure_ascii=False, indent=1)

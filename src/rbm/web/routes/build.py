@@ -17,10 +17,10 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from rbm.domain.text import LANGS, Lang
+from rbm.domain.text import Lang
 from rbm.domain.workflow import Role, User
-from rbm.i18n import t
-from rbm.report.render.html import format_value
+from rbm.i18n import keys, locale, t
+from rbm.report.render.html import format_value, html_lang, language_name
 from rbm.web.auth import SignedIn, allow
 from rbm.web.errors import ApiError
 from rbm.web.jobs import FORMATS, JOB_ID_PATTERN, Busy, Format, Job
@@ -48,11 +48,12 @@ FILE_HEADERS = {
 
 
 class BuildRequest(BaseModel):
-    """What to build: formats and languages (all of each if left out)."""
+    """What to build: formats and languages (all of each if left out: every format, the
+    package's languages)."""
 
     model_config = ConfigDict(extra="forbid")
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1, max_length=8)
-    langs: list[Lang] = Field(default_factory=lambda: list(LANGS), min_length=1, max_length=4)
+    langs: list[Lang] | None = Field(default=None, min_length=1, max_length=16)
 
 
 class BuiltFile(BaseModel):
@@ -97,8 +98,14 @@ def status(job: Job, lang: Lang) -> str:
     if job.step is None or job.total == 0:
         return t("web.build.state.queued", lang)
     params = dict(job.params)
-    if params.get("lang") in LANGS:
-        params["lang"] = t(f"web.build.lang.{params['lang']}", lang)
+    code = params.get("lang")
+    if code:
+        named = f"web.build.lang.{code}"
+        params["lang"] = (
+            t(named, lang)
+            if named in keys(lang)
+            else locale(code).get_display_name(locale(lang)) or code
+        )
     params["format"] = params.get("format", "").upper()
     step = t(job.step, lang, **params)
     return t("web.build.progress_of", lang, step=min(job.done + 1, job.total), total=job.total,
@@ -164,7 +171,8 @@ def _list_page(request: Request, user: User, status_code: int = 200, **context: 
     lang = language(request)
     jobs = state.jobs.all(state.config.builds)
     context.setdefault("chosen_formats", FORMATS)
-    context.setdefault("chosen_langs", LANGS)
+    langs = state.snapshot().dataset.biennium.settings.languages
+    context.setdefault("chosen_langs", langs)
     return page(
         request,
         "web/build.html",
@@ -174,8 +182,8 @@ def _list_page(request: Request, user: User, status_code: int = 200, **context: 
         running=state.jobs.active(),
         may_build=user.role in BUILDERS,
         formats=FORMATS,
-        langs=LANGS,
-        lang_names={code: t("report.html.lang_name", code) for code in LANGS},
+        langs=langs,
+        lang_names={code: (html_lang(code), language_name(code)) for code in langs},
         api_href="/api/builds",
         **context,
     )
@@ -195,8 +203,9 @@ def build_form(
     langs: Annotated[list[str], Form(max_length=4)] = [],  # noqa: B006
 ) -> Response:
     chosen = [f for f in FORMATS if f in formats]
-    chosen_langs = [lang for lang in LANGS if lang in langs]
-    unknown = set(formats) - set(FORMATS) or set(langs) - set(LANGS)
+    known = snap.dataset.biennium.settings.languages
+    chosen_langs = [lang for lang in known if lang in langs]
+    unknown = set(formats) - set(FORMATS) or set(langs) - set(known)
     if unknown or not chosen or not chosen_langs:
         message = t("web.build.choose", language(request))
         return _list_page(request, user, 422, problem=message, chosen_formats=chosen,
@@ -266,7 +275,10 @@ def start_build_api(
 ) -> JobOut:
     """Start building the report of the current biennium; 409 while another build runs."""
     wanted = body or BuildRequest()
-    job = _start(request, user, snap, wanted.formats, wanted.langs)
+    known = snap.dataset.biennium.settings.languages
+    if wanted.langs is not None and set(wanted.langs) - set(known):
+        raise ApiError(422, "web.error.422")
+    job = _start(request, user, snap, wanted.formats, wanted.langs or list(known))
     response.headers["Location"] = f"/api/builds/{job.id}"
     return job_out(job, language(request))
 

@@ -61,6 +61,7 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 BUDGET = next(r for r in RESOURCES if r.name == "budget_facts")
+BUDGET_COLUMNS = BUDGET.columns(())  # it has no text field, so no column per language
 # the filters, in the order of the form; each is a column of the budget_facts resource
 FILTERS = ("phase", "year", "sector", "result", "cost_category", "union", "funding", "source")
 FILTER_LABELS = {name: f"web.finance.budget.{name}" for name in FILTERS}
@@ -126,10 +127,10 @@ def budget_options(snap: Snapshot) -> dict[str, list[Option]]:
     years = sorted({f.year for f in facts if f.year is not None})
     return {
         "phase": [Option(p.value, text(f"report.column.phase.{p.value}")) for p in PHASES],
-        "year": [Option(str(y), Text(str(y), str(y))) for y in years],
+        "year": [Option(str(y), Text.plain(str(y))) for y in years],
         "sector": [Option(s.code, s.name) for s in sorted(ds.sectors, key=lambda s: s.order)],
         "result": [
-            Option(r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.get('en')}"))
+            Option(r.code, r.title.prefixed(f"{r.code} "))
             for r in sorted(ds.results, key=lambda r: r.order)
         ],
         "cost_category": [
@@ -137,13 +138,13 @@ def budget_options(snap: Snapshot) -> dict[str, list[Option]]:
             for c in ds.cost_categories
         ],
         "union": [Option(u.code, u.name) for u in sorted(ds.unions, key=lambda u: u.order)],
-        "funding": [Option(f, Text(f, f)) for f in sorted({f.funding for f in facts if f.funding})],
+        "funding": [
+            Option(f, Text.plain(f)) for f in sorted({f.funding for f in facts if f.funding})
+        ],
         "source": [
             Option(
                 s,
-                Text(f"{s} {titles[s].zh}", f"{s} {titles[s].get('en')}")
-                if s in titles
-                else Text(s, s),
+                titles[s].prefixed(f"{s} ") if s in titles else Text.plain(s),
             )
             for s in sources
         ],
@@ -152,7 +153,7 @@ def budget_options(snap: Snapshot) -> dict[str, list[Option]]:
 
 def _indented(code: str, name: Text, depth: int) -> Text:
     pad = "\u00a0\u00a0" * depth
-    return Text(f"{pad}{code} {name.zh}", f"{pad}{code} {name.get('en')}")
+    return name.prefixed(f"{pad}{code} ")
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,8 @@ def budget_csv(selection: BudgetSelection) -> bytes:
     """The selected facts as the data package writes them: UTF-8, header row of its columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(BUDGET.columns)
-    writer.writerows(record_cells(BUDGET, f, selection.currency) for f in selection.facts)
+    writer.writerow(BUDGET_COLUMNS)
+    writer.writerows(record_cells(BUDGET, f, selection.currency, ()) for f in selection.facts)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -303,7 +304,7 @@ def budget_xlsx(selection: BudgetSelection) -> bytes:
     with xlsxwriter.Workbook(buffer, {"in_memory": True}) as workbook:
         sheet = workbook.add_worksheet(BUDGET.name)
         bold = workbook.add_format({"bold": True})
-        columns = BUDGET.columns
+        columns = BUDGET_COLUMNS
         for col, name in enumerate(columns):
             sheet.write_string(0, col, name, bold)
         for row, fact in enumerate(selection.facts, start=1):

@@ -49,7 +49,7 @@ def _row(label: Text, href: str, counts: Counts, extra: object = None) -> dict[s
 
 
 def _coded(code: str, title: Text) -> Text:
-    return Text(f"{code} {title.zh}", f"{code} {title.get('en')}")
+    return title.prefixed(f"{code} ")
 
 
 def _framework(board: Board) -> list[dict[str, Any]]:

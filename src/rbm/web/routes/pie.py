@@ -32,6 +32,7 @@ from rbm.store.workflow import RecordState
 from rbm.web.auth import SignedIn, allow
 from rbm.web.editing import apply_action, apply_edit, record_state
 from rbm.web.errors import ApiError
+from rbm.web.labels import field_label
 from rbm.web.language import language
 from rbm.web.pies import (
     PIE,
@@ -104,11 +105,9 @@ def _history_rows(trail: list[AuditEntry], lang: Lang) -> list[dict[str, Any]]:
     return [
         {
             "entry": entry,
-            "field": _label(
-                "web.pie.history.state" if entry.field == "state" else f"web.field.{entry.field}",
-                lang,
-                entry.field,
-            ),
+            "field": t("web.pie.history.state", lang)
+            if entry.field == "state"
+            else field_label(entry.field, lang),
             "old": _value_label(entry.field, entry.old, lang),
             "new": _value_label(entry.field, entry.new, lang),
         }
@@ -148,7 +147,7 @@ def _pie_context(
     result = board.result(indicator.result)
     allowed = permissions(user, line, board.locked)
     trail = history(state.engine, board.biennium, id)
-    current = form_values(state.engine, board.biennium, id)
+    current = form_values(state.engine, board.biennium, id, board.langs)
     return {
         "line": line,
         "a": line.assessment,
@@ -162,7 +161,8 @@ def _pie_context(
         "allowed": {action.value: d.allowed for action, d in allowed.items()},
         "steps": [s.value for s in STEPS if allowed[s].allowed],
         "refusal": _refusal(allowed),
-        "fields": editable_fields(allowed),
+        "fields": editable_fields(allowed, board.langs),
+        "langs": board.langs,
         "values": {**current, **(typed or {})},
         "current": current,
         "history": _history_rows(trail, lang),
@@ -245,7 +245,7 @@ def pie_api(request: Request, id: PieId, user: SignedIn, snap: Current) -> dict[
         "history": [entry_dict(e) for e in trail],
         "allowed": {action.value: d.allowed for action, d in allowed.items()},
         "refused": {action.value: d.reason for action, d in allowed.items() if d.reason},
-        "editable_fields": editable_fields(allowed),
+        "editable_fields": editable_fields(allowed, board.langs),
     }
 
 
@@ -257,7 +257,7 @@ def _edit_failed(
     message = t(error.key, lang, **error.params)
     if error.key == "web.error.value":  # name the field as the form labels it
         field = str(error.details.get("field", ""))
-        label = _label(f"web.field.{field}", lang, field)
+        label = field_label(field, lang)
         message = t(error.key, lang, field=label, value=error.details.get("value", ""))
     if error.status == 422:
         invalid = error.details.get("field")
@@ -266,7 +266,8 @@ def _edit_failed(
         )
     if error.status == 409:
         state = app_state(request)
-        current = form_values(state.engine, state.snapshot().dataset.biennium.code, id)
+        biennium = state.snapshot().dataset.biennium
+        current = form_values(state.engine, biennium.code, id, biennium.settings.languages)
         differs = [
             (f, current.get(f, ""), v)
             for f, v in typed.items()
@@ -289,7 +290,7 @@ def _save_form(
     state = app_state(request)
     board = Board.read(state, state.snapshot())
     board.line(id)  # 404 before anything else
-    changes = changed_fields(typed, form_values(state.engine, board.biennium, id))
+    changes = changed_fields(typed, form_values(state.engine, board.biennium, id, board.langs))
     if not changes:
         return RedirectResponse(f"/pies/{id}?notice=unchanged", 303)
     try:
@@ -308,7 +309,8 @@ async def pie_edit_form(
     reason: Annotated[str, Form(max_length=MAX_NOTE)] = "",
 ) -> Response:
     form = await request.form()
-    typed = {f: str(form[f]) for f in PIE.fields if f in form}
+    langs = app_state(request).snapshot().dataset.biennium.settings.languages
+    typed = {f: str(form[f]) for f in PIE.fields(langs) if f in form}
     if any(len(v) > MAX_TEXT for v in typed.values()):
         raise ApiError(422, "web.error.422")
     return await run_in_threadpool(_save_form, request, user, id, typed, version, reason)

@@ -60,9 +60,7 @@ def finding_options(snap: Snapshot) -> dict[str, list[Option]]:
         "klass": [Option(k.value, text(f"web.reconciliation.class.{k.value}")) for k in ORDER]
         + [Option(ALL, text("web.reconciliation.class.all"))],
         "source": [
-            Option(s, Text(f"{s} {titles[s].zh}", f"{s} {titles[s].get('en')}"))
-            if s in titles
-            else Option(s, Text(s, s))
+            Option(s, titles[s].prefixed(f"{s} ")) if s in titles else Option(s, Text.plain(s))
             for s in sorted(cited, key=lambda s: (rank.get(s, len(rank)), s))
         ],
     }

@@ -58,8 +58,10 @@ NONE = ("", "web.choice.none")
 def _record(request: Request, entity: Entity, record: str) -> dict[str, Any]:
     """A record's editable fields, their current values and its version."""
     state = app_state(request)
-    biennium = state.snapshot().dataset.biennium.code
-    values = values_of(state.engine, biennium, entity, record, list(entity.fields))
+    b = state.snapshot().dataset.biennium
+    biennium = b.code
+    names = list(entity.fields(b.settings.languages))
+    values = values_of(state.engine, biennium, entity, record, names)
     if not values:
         raise ApiError(404, "web.error.404")
     with state.engine.connect() as connection:
@@ -67,7 +69,7 @@ def _record(request: Request, entity: Entity, record: str) -> dict[str, Any]:
     return {
         "entity": entity.name,
         "record": record,
-        "fields": {f: json_value(values[f]) for f in entity.fields},
+        "fields": {f: json_value(values[f]) for f in names},
         **record_state(current),
     }
 
@@ -75,7 +77,7 @@ def _record(request: Request, entity: Entity, record: str) -> dict[str, Any]:
 def _inputs(entity: Entity, fields: dict[str, Any]) -> list[Input]:
     inputs = []
     for column, value in fields.items():
-        spec = entity.spec(column)
+        spec = entity.spec((entity.resolve(column) or (column, None))[0])
         shown = (
             ""
             if value is None
@@ -140,6 +142,7 @@ async def edit_form(
 ) -> Response:
     kind = entity_named(entity)
     form = await request.form()
-    changes = {f: str(form[f]) for f in kind.fields if f in form}
+    langs = app_state(request).snapshot().dataset.biennium.settings.languages
+    changes = {f: str(form[f]) for f in kind.fields(langs) if f in form}
     await run_in_threadpool(apply_edit, request, user, kind, record, changes, version, reason)
     return RedirectResponse(f"/records/{entity}/{record}?saved=1", 303)

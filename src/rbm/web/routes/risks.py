@@ -43,7 +43,7 @@ def risk_options(snap: Snapshot) -> dict[str, list[Option]]:
     ds = snap.dataset
     return {
         "result": [
-            Option(r.code, Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.get('en')}"))
+            Option(r.code, r.title.prefixed(f"{r.code} "))
             for r in sorted(ds.results, key=lambda r: r.order)
         ]
         + [Option(ORGANIZATIONAL, text("web.risks.organizational"))],
@@ -122,10 +122,7 @@ def _names(snap: Snapshot) -> dict[str, dict[str, Text]]:
     ds = snap.dataset
     return {
         "owner": {s.code: s.name for s in ds.sectors} | {UNASSIGNED: text("assess.unassigned")},
-        "result": {
-            r.code: Text(f"{r.code} {r.title.zh}", f"{r.code} {r.title.get('en')}")
-            for r in ds.results
-        }
+        "result": {r.code: r.title.prefixed(f"{r.code} ") for r in ds.results}
         | {ORGANIZATIONAL: text("web.risks.organizational")},
     }
 
