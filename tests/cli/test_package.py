@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from rbm.cli import app
 from rbm.store.tables import TABLES
+from tests.languages import relabel
 
 runner = CliRunner()
 
@@ -70,6 +71,19 @@ def test_validate_json(example: Path) -> None:
         "1,100.5",
     )
     assert error["type"] == "number-format"
+
+
+def test_a_language_without_a_catalogue_is_valid_with_a_warning(example: Path) -> None:
+    relabel(example, {"zh": "es"})
+    path = example / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["rbm"]["languages"] = ["es", "en"]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    code, out, err = rbm("validate", str(example))
+    assert code == 0 and "Valid" in out
+    assert "“es”" in err and "English" in err
+    code, _, err = rbm("--lang", "fr", "validate", str(example))
+    assert "« es »" in err
 
 
 def test_validate_in_chinese(example: Path) -> None:

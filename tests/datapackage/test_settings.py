@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from rbm.datapackage.package import read_package
+from tests.languages import relabel
 
 
 def _with(example: Path, **rbm: object) -> Path:
@@ -65,3 +66,24 @@ def test_a_band_alone_is_in_order_with_the_default_of_the_other(example: Path) -
     ]
     _with(example, rating={"fully_at": 80})
     assert read_package(example).report.errors == ()
+
+
+def test_a_package_in_languages_of_its_own(example: Path) -> None:
+    """Any languages Babel knows, in any order; a text column per language; a language
+    without a catalogue is no error (its labels read English)."""
+    relabel(example, {"zh": "es", "en": "fr"})
+    _with(example, languages=["es", "fr"], organization={"code": "x", "name": {"es": "Org"}})
+    result = read_package(example)
+    assert result.report.errors == (), [e.message("en") for e in result.report.errors]
+    assert result.dataset is not None
+    pillar = result.dataset.pillars[0]
+    assert pillar.name.langs == ("es", "fr")
+    assert result.dataset.biennium.organization_name.get("fr") == "Org"  # falls back to es
+
+
+def test_columns_must_follow_the_stated_languages(example: Path) -> None:
+    _with(example, languages=["en", "fr"])
+    errors = read_package(example).report.errors
+    found = {(e.type, e.file, e.column) for e in errors}
+    assert ("missing-column", "data/pillars.csv", "name_fr") in found
+    assert ("extra-column", "data/pillars.csv", "name_zh") in found

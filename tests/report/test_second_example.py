@@ -19,7 +19,9 @@ from rbm.report.render import charts
 from tests.conftest import ROOT
 
 NORTHWIND = ROOT / "examples" / "northwind-2026-28"
-WIPO_TEXT = re.compile(r"WIPO|产权组织|瑞郎|CHF|表\d|附件|附录A|2024/25")
+WIPO_TEXT = re.compile(r"WIPO|OMPI|CHF|2024/25")
+# the package is in English and French: no Chinese anywhere, not even a label
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +40,13 @@ def view(northwind: Dataset) -> ReportView:
 @pytest.fixture(scope="module")
 def written(view: ReportView, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("northwind")
-    charts.draw_all(list(view.charts()), ["zh", "en"])
+    assert view.langs == ("en", "fr")
+    charts.draw_all(list(view.charts()), view.langs)
     files: list[Path] = []
     for fmt in ("html", "pdf", "xlsx"):
-        for lang in ("zh", "en"):
+        for lang in view.langs:
             files.extend(writer(fmt)(view, out, lang))
-    files.extend(writer("json")(view, out, "zh"))
+    files.extend(writer("json")(view, out, "en"))
     return files
 
 
@@ -107,7 +110,21 @@ def test_no_block_is_empty_and_every_kind_of_table_is_there(view: ReportView) ->
 def test_every_format_and_language_is_written_without_wipo_text(written: list[Path]) -> None:
     kinds = {p.suffix for p in written}
     assert {".html", ".pdf", ".xlsx", ".json"} <= kinds
+    assert {p.parent.name for p in written if p.suffix == ".html"} == {"en", "fr"}
     for path in written:
         if path.suffix in (".html", ".json"):
-            found = WIPO_TEXT.findall(path.read_text(encoding="utf-8"))
+            content = path.read_text(encoding="utf-8")
+            found = WIPO_TEXT.findall(content) + CJK.findall(content)
             assert not found, (path.name, found[:5])
+
+
+def test_the_french_edition_reads_french(written: list[Path]) -> None:
+    """Headings from the French catalogue, texts from the package's French columns, numbers
+    with the French decimal comma and the page in French."""
+    page = next(p for p in written if p.parent.name == "fr" and p.name == "overview.html")
+    content = page.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in content
+    assert "Aperçu financier et des résultats" in content  # the generic layout's French title
+    assert "Services cliniques" in content  # the sector's name in the package's French
+    assert re.search(r"\d,\d", content)  # a decimal comma
+    assert 'href="../en/overview.html"' in content  # the switch to the English edition

@@ -34,7 +34,7 @@ OTHER = User("bob", Role.FOCAL_POINT, ("un",))
 VALIDATOR = User("vic", Role.VALIDATOR)
 PLANNER = User("pia", Role.PLANNER)
 PIE, B = "1.1-01.1", "2026-27"
-CONTEXT = CellContext((2026, 2027), "CHF")
+CONTEXT = CellContext((2026, 2027), "CHF", ("zh", "en"))
 
 
 @pytest.fixture
@@ -62,7 +62,9 @@ def test_focal_point_edits_submits_and_validator_returns_then_validates(loaded: 
     state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, 1, NOW)
     state = act(loaded, VALIDATOR, B, PIE, Action.RETURN, state.version, NOW, "cite the survey")
     assert state.state == WorkflowState.RETURNED and state.comment == "cite the survey"
-    state = edit(loaded, FOCAL, B, PIE, "actual_text", "88%（2026/27年调查）", state.version, NOW)
+    state = edit(
+        loaded, FOCAL, B, PIE, "actual_text_zh", "88%（2026/27年调查）", state.version, NOW
+    )
     state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, state.version, NOW)
     state = act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW)
     assert (state.state, state.version) == (WorkflowState.VALIDATED, 6)
@@ -73,7 +75,7 @@ def test_focal_point_edits_submits_and_validator_returns_then_validates(loaded: 
         ("ana", "actual_value"),
         ("ana", "state"),
         ("vic", "state"),
-        ("ana", "actual_text"),
+        ("ana", "actual_text_zh"),
         ("ana", "state"),
         ("vic", "state"),
     ]
@@ -92,7 +94,7 @@ def test_refusals(loaded: sa.Engine) -> None:
     with pytest.raises(WorkflowError, match="sector"):
         edit(loaded, OTHER, B, PIE, "actual_value", Decimal("1"), 0, NOW)
     with pytest.raises(WorkflowError, match="role"):
-        edit(loaded, FOCAL, B, PIE, "target_text", "x", 0, NOW)  # targets are the planner's
+        edit(loaded, FOCAL, B, PIE, "target_text_zh", "x", 0, NOW)  # targets are the planner's
     with pytest.raises(WorkflowError, match="field"):
         edit(loaded, PLANNER, B, PIE, "reading_note", "x", 0, NOW)
     with pytest.raises(Missing):
@@ -142,7 +144,7 @@ def test_submitted_values_that_do_not_fit_are_named(loaded: sa.Engine) -> None:
         parse_changes(pie, {"assessor_rating": "great"}, CONTEXT)
     assert rating.value.problem.type == "enum-error"
     with pytest.raises(InvalidValue):
-        parse_changes(pie, {"target_text": ""}, CONTEXT)  # required
+        parse_changes(pie, {"target_text_zh": ""}, CONTEXT)  # required
 
 
 def test_budget_amounts_are_the_planners_with_their_own_versions(loaded: sa.Engine) -> None:
@@ -169,9 +171,9 @@ def test_a_form_may_send_back_unchanged_fields_the_user_cannot_edit(loaded: sa.E
         table = TABLES["pies"]
         target = connection.execute(
             sa.select(table.c.target_text).where(table.c.id == PIE)
-        ).scalar_one()
-    changes = {"target_text": target, "actual_value": Decimal("89")}
+        ).scalar_one()["zh"]
+    changes = {"target_text_zh": target, "actual_value": Decimal("89")}
     assert save(loaded, FOCAL, B, pie, PIE, changes, 0, NOW).version == 1
     with pytest.raises(WorkflowError, match="role"):
-        save(loaded, FOCAL, B, pie, PIE, {"target_text": target + "!"}, 1, NOW)
+        save(loaded, FOCAL, B, pie, PIE, {"target_text_zh": target + "!"}, 1, NOW)
     assert [f for _, f, _, _ in audit(loaded)] == ["actual_value"]

@@ -104,7 +104,7 @@ def test_the_workflow_from_entry_to_the_rebuilt_report(
     with chromium() as browser:
         fay = _sign_in(browser, server, "fay")
         fay.goto(f"{server}/pies/{PIE}")
-        fay.fill("#f-actual_text", MARKER)
+        fay.fill("#f-actual_text_zh", MARKER)
         fay.fill("#f-actual_value", "50")
         fay.fill("#f-reason", "2025 survey")
         fay.click("form.pie-form button[type=submit]")
@@ -120,7 +120,7 @@ def test_the_workflow_from_entry_to_the_rebuilt_report(
 
         fay.goto(f"{server}/pies/{PIE}")
         assert "Please cite the source of the 2025 figure." in fay.content()
-        fay.fill("#f-actual_text", MARKER + "（翻译调查）")
+        fay.fill("#f-actual_text_zh", MARKER + "（翻译调查）")
         fay.fill("#f-reason", "source added")
         fay.click("form.pie-form button[type=submit]")
         fay.wait_for_load_state()

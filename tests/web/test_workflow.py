@@ -108,7 +108,7 @@ def test_the_whole_workflow_through_http(client_for: ClientFor, app: FastAPI) ->
         f"/api/pies/{PIE}",
         {
             "version": data["workflow"]["version"],
-            "changes": {"actual_value": "83.3", "actual_text": "2025年：83.3%（6份中的5份）"},
+            "changes": {"actual_value": "83.3", "actual_text_zh": "2025年：83.3%（6份中的5份）"},
             "reason": "survey cited",
         },
     )
@@ -131,7 +131,7 @@ def test_the_whole_workflow_through_http(client_for: ClientFor, app: FastAPI) ->
         ("fay", "state"),
         ("vic", "state"),
         ("fay", "actual_value"),
-        ("fay", "actual_text"),
+        ("fay", "actual_text_zh"),
         ("fay", "state"),
         ("vic", "state"),
     ]

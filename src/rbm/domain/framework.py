@@ -66,14 +66,14 @@ class Pie:
     indicator: str
     order: int
     segment: Text  # office, system, year, grade... ("" when the indicator has one target)
-    baseline_text: str
+    baseline_text: Text  # each as printed
     baseline_value: Decimal | None
     baseline_unit: str | None
     baseline_period: str | None
-    target_text: str
+    target_text: Text
     target_kind: TargetKind
     target_params: dict[str, object]
-    actual_text: str
+    actual_text: Text
     actual_value: Decimal | None
     actual_unit: str | None
     actual_period: str | None

@@ -271,9 +271,12 @@ def test_english_paragraphs_have_no_chinese(site: Path) -> None:
 def test_untranslated_texts_are_marked_as_chinese_in_english(
     parsed: dict[Lang, dict[str, HtmlElement]],
 ) -> None:
-    marked = [e.text_content() for e in parsed["en"]["performance.html"].xpath('//*[@lang="zh"]')]
-    assert marked and all(CJK.search(text) for text in marked)
-    assert not parsed["zh"]["performance.html"].xpath('//main//*[@lang="zh"]')
+    marked = [
+        e.text_content()
+        for e in parsed["en"]["performance.html"].xpath('//*[starts-with(@lang, "zh")]')
+    ]
+    assert marked and sum(bool(CJK.search(text)) for text in marked) > len(marked) / 2
+    assert not parsed["zh"]["performance.html"].xpath('//main//*[starts-with(@lang, "zh")]')
     assert html.untranslated(Text.of(zh="两年期增长 20%"), "fr")
     assert html.untranslated(Text.of(zh="专利和技术"), "en")
     assert not html.untranslated(Text.of(zh="专利和技术", en="Patents and Technology"), "en")

@@ -116,19 +116,19 @@ def pie_dict(a: Assessment, lang: Lang) -> dict[str, Any]:
         "sectors": list(a.sectors),
         "segment": pie.segment.get(lang),
         "baseline": {
-            "text": pie.baseline_text,
+            "text": pie.baseline_text.get(lang) or None,
             "value": _number(pie.baseline_value),
             "unit": pie.baseline_unit,
             "period": pie.baseline_period,
         },
         "target": {
-            "text": pie.target_text,
+            "text": pie.target_text.get(lang),
             "kind": pie.target_kind.value,
             "params": pie.target_params,
             "value": _number(a.achievement.target),
         },
         "actual": {
-            "text": pie.actual_text,
+            "text": pie.actual_text.get(lang) or None,
             "value": _number(pie.actual_value),
             "unit": pie.actual_unit,
             "period": pie.actual_period,

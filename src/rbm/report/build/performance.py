@@ -34,9 +34,9 @@ def pie_table(ctx: Context, result: str) -> TableView:
             Row(
                 label,
                 (
-                    ctx.curated(pie.baseline_text),
-                    ctx.curated(pie.target_text),
-                    ctx.curated(pie.actual_text),
+                    pie.baseline_text,
+                    pie.target_text,
+                    pie.actual_text,
                     text(f"rating.{a.final.value}"),
                     mark,
                     _explanation(ctx, a),
