@@ -12,6 +12,7 @@ from importlib import resources
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from rbm.domain.text import Lang, Text
 
@@ -41,6 +42,15 @@ def locale(lang: Lang) -> Locale:
         return Locale.parse(lang.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         return Locale.parse(FALLBACK)
+
+
+def localized(number: str, lang: Lang) -> str:
+    """A number written `1,234.5` with the decimal mark and digit grouping of `lang`."""
+    where = locale(lang)
+    decimal, group = get_decimal_symbol(where), get_group_symbol(where)
+    if (decimal, group) == (".", ","):
+        return number
+    return number.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 @cache

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from rbm import i18n
 from rbm.domain.enums import Rating, TargetKind
+from rbm.domain.text import Text
 from rbm.engine.rating import methodology
+from rbm.engine.rating.messages import Message, _render, number, percent
 from rbm.engine.rating.methodology import NotComparable, PerYear, ThresholdBasis
 
 SRC = Path(methodology.__file__).resolve().parent
@@ -54,3 +57,13 @@ def test_rating_names_are_the_appendix_terms() -> None:
         Rating.NOT_ASSESSABLE: "无法评估",
         Rating.DISCONTINUED: "终止",
     }
+
+
+def test_numbers_read_as_each_language_writes_them() -> None:
+    assert Message.of("rating.fully").text("fr") == "entièrement atteint"
+    figure = number(Decimal("61930.456"))
+    assert figure == "61,930.46"
+    assert _render(figure, "en") == "61,930.46"
+    assert _render(figure, "fr") == "61\u202f930,46"
+    assert _render(percent(Decimal("96.4"), 1), "fr") == "96,4%"
+    assert _render(Text.of(en="Survey", fr="Enquête"), "fr") == "Enquête"

@@ -2,7 +2,7 @@
 
 - computed rating: from the achievement (`achievement.achieve`) and the methodology's bands;
   not assessable when the achievement cannot be computed, discontinued when the params say so.
-- assessor rating: accepted when it comes with a justification (zh or en); an assessor rating
+- assessor rating: accepted when it comes with a justification (in any language); an assessor rating
   without one is shown but not used.
 - final rating: the accepted assessor rating if there is one, else the computed rating.
 - agreement: whether the computed rating is one of the ratings the published mark stands for
@@ -72,7 +72,7 @@ class Assessment:
             "rating.explain.assessor",
             explanation=rated,
             rating=rating_label(assessor),
-            justification=_justification(self.pie),
+            justification=self.pie.assessor_justification,
         )
 
     def explain(self, lang: Lang) -> str:

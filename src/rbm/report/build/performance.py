@@ -21,6 +21,11 @@ def _explanation(ctx: Context, a: Assessment) -> Text:
 def pie_table(ctx: Context, result: str) -> TableView:
     """One row per PIE of an expected result: what was measured, against what, and the rating."""
     indicators = {i.id: i for i in ctx.dataset.indicators if i.result == result}
+    # published marks are a column only for a package that has them
+    marked = bool(ctx.dataset.biennium.settings.marks) or any(
+        p.published_mark for p in ctx.dataset.pies
+    )
+    keys = ("baseline", "target", "actual", "rating", *(("mark",) if marked else ()), "explanation")
     rows = []
     for a in ctx.ratings.assessments:
         pie = a.pie
@@ -29,7 +34,7 @@ def pie_table(ctx: Context, result: str) -> TableView:
         label = indicators[pie.indicator].text
         if pie.segment:
             label = text("format.parenthetical", text=label, note=pie.segment)
-        mark = _mark(ctx, pie.published_mark)
+        mark = (_mark(ctx, pie.published_mark),) if marked else ()
         rows.append(
             Row(
                 label,
@@ -38,15 +43,12 @@ def pie_table(ctx: Context, result: str) -> TableView:
                     pie.target_text,
                     pie.actual_text,
                     text(f"rating.{a.final.value}"),
-                    mark,
+                    *mark,
                     _explanation(ctx, a),
                 ),
             )
         )
-    columns = tuple(
-        Column(text(f"report.column.{key}"), "text")
-        for key in ("baseline", "target", "actual", "rating", "mark", "explanation")
-    )
+    columns = tuple(Column(text(f"report.column.{key}"), "text") for key in keys)
     return TableView(
         f"pies-{result}",
         ctx.result_label(result),

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -35,7 +34,7 @@ from markupsafe import Markup, escape
 
 from rbm.domain.money import round_half_up
 from rbm.domain.text import Lang, Text
-from rbm.i18n import languages, locale, t
+from rbm.i18n import languages, locale, localized, t
 from rbm.report.model import (
     ChartView,
     NumberFormat,
@@ -71,19 +70,10 @@ def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
     rounded = round_half_up(value, places)
     if rounded == 0 and fmt in ("integer", "decimal1", "decimal2"):
         return NIL  # the source prints nil amounts as "-"
-    body = _localized(f"{abs(rounded):,.{places}f}", lang)
+    body = localized(f"{abs(rounded):,.{places}f}", lang)
     if fmt in ("percent", "percent1"):
         body += "%"
     return f"({body})" if rounded < 0 else body
-
-
-def _localized(body: str, lang: Lang) -> str:
-    """A number written `1,234.5` with the decimal mark and group separator of `lang`."""
-    where = locale(lang)
-    decimal, group = get_decimal_symbol(where), get_group_symbol(where)
-    if (decimal, group) == (".", ","):
-        return body
-    return body.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 def html_lang(lang: Lang) -> str:
