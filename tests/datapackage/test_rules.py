@@ -83,6 +83,26 @@ def test_cost_category_cycle(example: Path) -> None:
     ]
 
 
+def test_a_formula_sums_other_lines_of_the_package(example: Path) -> None:
+    rows = (
+        "code,name_zh,name_en,order,source,formula\n"
+        "income,收入,Income,1,T1,\n"
+        "spent,支出,Spent,2,T1,\n"
+        "result,结果,Result,3,T1,income - spent; - spent + income\n"
+        "typo,错,Typo,4,T1,income - spnt\n"
+        "loop,环,Loop,5,T1,loop + income\n"
+        "bad,坏,Bad,6,T1,income +\n"
+    )
+    add_resource(example, "financial_lines", rows)
+    report = read_package(example).report
+    assert report.flatten("type", "row", "value") == [
+        ["formula-error", 5, "income - spnt"],
+        ["formula-error", 6, "loop + income"],
+        ["formula-error", 7, "income +"],
+    ]
+    assert "spnt" in report.errors[0].message("en")
+
+
 def test_a_single_unallocated_sector(example: Path) -> None:
     sectors = (example / "data" / "sectors.csv").read_text(encoding="utf-8")
     write(

@@ -11,7 +11,7 @@ Error types (ids; titles and texts are in the message catalogues, zh and en):
     cell errors      missing-value, type-error, number-format, out-of-range,
                      enum-error, pattern-error, minimum-error, length-error
     business rules   negative-expenditure, transfers-unbalanced, footnote-ref,
-                     hierarchy-cycle, year-range, unallocated-sector
+                     hierarchy-cycle, year-range, unallocated-sector, formula-error
     store            biennium-exists, biennium-missing
 """
 
@@ -56,6 +56,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "hierarchy-cycle",
     "year-range",
     "unallocated-sector",
+    "formula-error",
     "biennium-exists",
     "biennium-missing",
 )

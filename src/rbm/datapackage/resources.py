@@ -414,7 +414,17 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(
         "financial_lines",
         FinancialLine,
-        (Field("code", pattern=CODE), Field("name", "text"), Field("order", "integer"), _source()),
+        (
+            Field("code", pattern=CODE),
+            Field("name", "text"),
+            Field("order", "integer"),
+            _source(),
+            Field(
+                "formula",
+                required=False,
+                description="the line as a sum of others (`a + b - c`; `;` between ways)",
+            ),
+        ),
         "Lines of the key financial data",
         primary_key=("code",),
         foreign_keys=(_SOURCE_FK,),

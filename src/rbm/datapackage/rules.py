@@ -11,6 +11,7 @@ from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Unit
 from rbm.domain.money import convert
+from rbm.engine.finance.identities import parse
 from rbm.engine.rating.marks import allowed
 
 Lines = dict[str, list[int]]
@@ -36,7 +37,36 @@ def check_rules(dataset: Dataset, lines: Lines, files: Files) -> list[DataError]
         *_hierarchy_cycles("income_categories", dataset.income_categories, lines, files),
         *_single_unallocated(dataset, lines, files),
         *mark_errors(dataset, lines, files),
+        *_formula_errors(dataset, lines, files),
     ]
+
+
+def _formula_errors(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:
+    """A line's formula parses and sums other lines of the package, none of them itself."""
+    codes = {line.code for line in dataset.financial_lines}
+    for i, line in enumerate(dataset.financial_lines):
+        if not line.formula:
+            continue
+        parsed = parse(line.code, line.formula)
+        unknown = (
+            [parsed]
+            if isinstance(parsed, str)
+            else [
+                part
+                for identity in parsed
+                for part, _ in identity.parts
+                if part not in codes or part == line.code
+            ]
+        )
+        if unknown:
+            yield DataError(
+                "formula-error",
+                files["financial_lines"],
+                lines["financial_lines"][i],
+                "formula",
+                line.formula,
+                {"found": ", ".join(unknown)},
+            )
 
 
 def _negative_expenditure(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:

@@ -106,6 +106,7 @@ class FinancialLine:
     name: Text
     order: int
     source: str
+    formula: str | None = None  # `a + b - c` of other lines' codes; `;` between alternatives
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FinancialPhase, Unit
 from rbm.domain.money import convert
-from rbm.engine.finance.identities import IDENTITIES, evaluate
+from rbm.engine.finance.identities import evaluate, identities
 from rbm.engine.finance.ratios import utilization
 from rbm.engine.transfers_report import by_sector
 
@@ -44,7 +44,7 @@ def key_lines(
     changed = True
     while changed:
         changed = False
-        for identity in IDENTITIES:
+        for identity in identities(dataset.financial_lines):
             if identity.total in lines:
                 continue
             value = evaluate(identity, lines)

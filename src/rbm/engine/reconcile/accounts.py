@@ -10,7 +10,8 @@ from decimal import Decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import FigureUnit, Unit
 from rbm.domain.money import convert
-from rbm.engine.finance.identities import IDENTITIES, evaluate
+from rbm.engine.finance.identities import evaluate
+from rbm.engine.finance.identities import identities as stated_identities
 from rbm.engine.reconcile.facts import Figure, facts
 from rbm.engine.reconcile.findings import Finding, Side, classify, half_unit
 from rbm.engine.reconcile.lookup import Lookup
@@ -150,9 +151,10 @@ def identities(
             key = (p.source, p.union, p.phase)
             printed[key].setdefault(p.item, fig)
             lines[key].setdefault(p.item, _published(fig))
+    stated = stated_identities(dataset.financial_lines)
     for key, known in lines.items():
         values = {line: side.value for line, side in known.items()}
-        for identity in IDENTITIES:
+        for identity in stated:
             total_fig = printed[key].get(identity.total)
             total = known.get(identity.total)
             computed = evaluate(identity, values)
