@@ -12,6 +12,7 @@ from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FigureUnit, Unit
 from rbm.domain.finance import PublishedFigure
 from rbm.domain.money import convert
+from rbm.domain.text import Text
 from rbm.engine.reconcile.findings import half_unit
 
 DIMS: tuple[str, ...] = ("year", "sector", "result", "cost_category", "union", "item")
@@ -56,9 +57,10 @@ def _money(amount: Decimal, unit: Unit) -> tuple[Decimal, Decimal]:
     return convert(amount, unit, Unit.THOUSAND), convert(half_unit(amount), unit, Unit.THOUSAND)
 
 
-def _slug(text: str) -> str:
-    """An item's English name as a code: "Trust funds" → trust_funds."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+def item_code(name: Text) -> str:
+    """An item known by its name only, as a code: its English name (or its first language's)
+    in lower case, "Trust funds" → trust_funds."""
+    return re.sub(r"[^\w]+", "_", name.get("en").lower()).strip("_")
 
 
 def _dims(**dims: object) -> dict[str, object]:
@@ -82,7 +84,7 @@ def facts(dataset: Dataset) -> list[Fact]:
         out.append(Fact(measure, b.phase.value, dims, amount, half, MONEY, b.source, i))
     for i, d in enumerate(dataset.development_expenditure):
         amount, half = _money(d.amount, d.unit)
-        dims = _dims(sector=d.sector, result=d.result, item=_slug(d.item.get("en")) or None)
+        dims = _dims(sector=d.sector, result=d.result, item=item_code(d.item) or None)
         out.append(
             Fact("development_expenditure", d.phase.value, dims, amount, half, MONEY, d.source, i)
         )

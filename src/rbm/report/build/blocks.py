@@ -66,7 +66,13 @@ BUILDERS: dict[str, Builder] = {
     "personnel_chart": lambda ctx, b: budget.figure_2(ctx, _src(b), _sources(ctx, b)),
     "posts": lambda ctx, b: budget.annex_5(ctx, _src(b)) if ctx.dataset.posts else None,
     "promotion": lambda ctx, b: budget.annex_7(ctx, _src(b)),
-    "development": lambda ctx, b: development.table_7(ctx, _src(b), b.id("table-development")),
+    "development": lambda ctx, b: development.table_7(
+        ctx,
+        _src(b),
+        b.id("table-development"),
+        b.get("split", {}).get("item"),
+        b.text("split_label"),
+    ),
     "development_share": lambda ctx, b: development.development_share(
         ctx, _src(b), b.id("development-share")
     ),
