@@ -87,3 +87,14 @@ def test_columns_must_follow_the_stated_languages(example: Path) -> None:
     found = {(e.type, e.file, e.column) for e in errors}
     assert ("missing-column", "data/pillars.csv", "name_fr") in found
     assert ("extra-column", "data/pillars.csv", "name_zh") in found
+
+
+def test_headline_lines_are_lines_of_the_package(example: Path) -> None:
+    _with(example, headlines=["income"])
+    errors = read_package(example).report.errors
+    assert [(e.type, e.column, e.value) for e in errors] == [
+        ("foreign-key", "rbm.headlines.0", "income")
+    ]
+    _with(example, headlines="income")
+    errors = read_package(example).report.errors
+    assert [(e.type, e.column) for e in errors] == [("invalid-setting", "rbm.headlines")]

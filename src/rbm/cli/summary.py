@@ -12,7 +12,7 @@ from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
 from rbm.datapackage.cells import format_decimal
 from rbm.domain.enums import Unit
 from rbm.domain.money import unit_label
-from rbm.domain.text import Lang
+from rbm.domain.text import Lang, Text
 from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.summary import summarize
 from rbm.i18n import t
@@ -61,7 +61,8 @@ def summary(
             biennium=b.label.get(lang),
         )
     )
-    out.print(_headlines_table(heads, lang, currency))
+    names = {line.code: line.name for line in dataset.financial_lines}
+    out.print(_headlines_table(heads, names, lang, currency))
     counts = Table(title=t("cli.summary.counts", lang))
     counts.add_column(t("cli.summary.entity", lang))
     counts.add_column(t("cli.summary.rows", lang), justify="right")
@@ -100,14 +101,14 @@ def _headlines_json(heads: Headlines, currency: str) -> dict[str, Any]:
     }
 
 
-def _headlines_table(heads: Headlines, lang: Lang, currency: str) -> Table:
+def _headlines_table(heads: Headlines, names: dict[str, Text], lang: Lang, currency: str) -> Table:
     """The key lines in millions and the budget in thousands of the currency."""
     millions, thousands = (unit_label(u, currency) for u in (Unit.MILLION, Unit.THOUSAND))
     table = Table(title=t("cli.summary.headlines", lang))
     table.add_column(t("cli.summary.figure", lang))
     table.add_column(t("cli.summary.value", lang), justify="right")
     for name, value in heads.lines.items():
-        table.add_row(t(f"line.{name}", lang), f"{value / 1000:,.1f} {millions}")
+        table.add_row(names[name].get(lang), f"{value / 1000:,.1f} {millions}")
     for phase, value in (
         ("approved", heads.approved),
         ("adjusted", heads.adjusted),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from rbm.datapackage.cells import format_decimal
+from rbm.datapackage.descriptor import DESCRIPTOR
 from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FootnoteScope, Unit
@@ -38,7 +39,23 @@ def check_rules(dataset: Dataset, lines: Lines, files: Files) -> list[DataError]
         *_single_unallocated(dataset, lines, files),
         *mark_errors(dataset, lines, files),
         *_formula_errors(dataset, lines, files),
+        *_headline_errors(dataset),
     ]
+
+
+def _headline_errors(dataset: Dataset) -> Iterable[DataError]:
+    """The summary's lines are lines of the package."""
+    codes = {line.code for line in dataset.financial_lines}
+    for i, code in enumerate(dataset.biennium.settings.headlines):
+        if code not in codes:
+            yield DataError(
+                "foreign-key",
+                DESCRIPTOR,
+                None,
+                f"rbm.headlines.{i}",
+                code,
+                {"resource": "financial_lines", "fields": "code"},
+            )
 
 
 def _formula_errors(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:

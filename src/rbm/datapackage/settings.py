@@ -77,7 +77,15 @@ class SettingsReader:
             rating=MappingProxyType(self._rating()),
             marks=MappingProxyType(self._marks()),
             utilization_basis=MappingProxyType(self._utilization_basis()),
+            headlines=self._headlines(),
         )
+
+    def _headlines(self) -> tuple[str, ...]:
+        value = self.rbm.get("headlines", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(("headlines",), value, "headlines")
+            return ()
+        return tuple(value)
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -249,6 +257,8 @@ def settings_block(settings: Settings) -> dict[str, Any]:
         }
     if settings.utilization_basis:
         block["utilization_basis"] = dict(settings.utilization_basis)
+    if settings.headlines:
+        block["headlines"] = list(settings.headlines)
     return block
 
 

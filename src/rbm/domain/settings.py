@@ -38,3 +38,4 @@ class Settings:
     rating: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     marks: Mapping[str, frozenset[Rating]] = field(default_factory=lambda: MappingProxyType({}))
     utilization_basis: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    headlines: tuple[str, ...] = ()  # the key financial lines a summary leads with, in order

@@ -13,15 +13,6 @@ from rbm.engine.finance.identities import evaluate, identities
 from rbm.engine.finance.ratios import utilization
 from rbm.engine.transfers_report import by_sector
 
-HEADLINE_LINES = (
-    "income",
-    "expenditure_after_ipsas",
-    "operating_result",
-    "investment_income",
-    "surplus",
-    "net_assets_closing",
-)
-
 
 @dataclass(frozen=True)
 class Headlines:
@@ -54,11 +45,18 @@ def key_lines(
     return lines
 
 
+def _chosen(dataset: Dataset) -> tuple[str, ...]:
+    """The lines the package's settings lead with; every line of the package without them."""
+    return dataset.biennium.settings.headlines or tuple(
+        line.code for line in dataset.financial_lines
+    )
+
+
 def headlines(dataset: Dataset) -> Headlines:
     totals = {phase: sum(by_sector(dataset, phase).values(), Decimal(0)) for phase in BudgetPhase}
     lines = key_lines(dataset)
     return Headlines(
-        {name: lines[name] for name in HEADLINE_LINES if name in lines},
+        {name: lines[name] for name in _chosen(dataset) if name in lines},
         totals[BudgetPhase.APPROVED],
         totals[BudgetPhase.ADJUSTED],
         totals[BudgetPhase.EXECUTED],
