@@ -61,6 +61,9 @@ class TableView:
     rows: tuple[Row, ...]
     source: str
     notes: tuple[Note, ...] = ()
+    # what the specification's block is (its kind, and a budget table's row dimension:
+    # `budget_table:sector`), so pages find the report's tables whatever their ids
+    role: str = ""
 
     def __post_init__(self) -> None:
         for row in self.rows:

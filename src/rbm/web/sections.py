@@ -27,6 +27,25 @@ def blocks_by_id(snap: Snapshot, ids: Iterable[str]) -> tuple[Block, ...]:
     return tuple(snap.blocks[i] for i in ids if i in snap.blocks)
 
 
+def role_of(block: Block) -> str:
+    """What the specification's block is (`budget_table:sector`, `transfers` …)."""
+    if isinstance(block, ChartView):
+        return block.table.role
+    return block.role if isinstance(block, TableView) else ""
+
+
+def blocks_by_role(snap: Snapshot, roles: Iterable[str]) -> tuple[Block, ...]:
+    """The report's tables and charts of these roles, in the report's order."""
+    wanted = set(roles)
+    return tuple(b for b in snap.blocks.values() if role_of(b) in wanted)
+
+
+def first_by_role(snap: Snapshot, *choices: tuple[str, ...]) -> tuple[Block, ...]:
+    """For each choice of roles, the report's first table or chart of one of them."""
+    found = (blocks_by_role(snap, roles)[:1] for roles in choices)
+    return tuple(block for blocks in found for block in blocks)
+
+
 def block_dict(block: Block) -> dict[str, Any]:
     if isinstance(block, TableView):
         return {"kind": "table", **table_dict(block)}

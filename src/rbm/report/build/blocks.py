@@ -93,8 +93,26 @@ def build_block(ctx: Context, b: Spec) -> list[Block | Section]:
     for item in items:
         if item is None or _empty(item):
             continue
-        out.append(_dress(item, b) if len(items) == 1 else item)
+        dressed = _dress(item, b) if len(items) == 1 else item
+        out.append(dressed if b.member is not None else _with_role(dressed, _role(b)))
     return out
+
+
+def _role(b: Spec) -> str:
+    rows = b.get("rows")
+    return f"{b.kind}:{rows}" if b.kind == "budget_table" and isinstance(rows, str) else b.kind
+
+
+def _with_role(item: Block | Section, role: str) -> Block | Section:
+    """The item's tables (a chart's too, a section's blocks) marked with the block's role."""
+    if isinstance(item, TableView):
+        return replace(item, role=role)
+    if isinstance(item, ChartView):
+        return replace(item, table=replace(item.table, role=role))
+    if isinstance(item, Section):
+        blocks = tuple(_with_role(block, role) for block in item.blocks)
+        return replace(item, blocks=blocks)  # type: ignore[arg-type]
+    return item
 
 
 def _empty(item: Block | Section) -> bool:

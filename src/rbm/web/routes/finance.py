@@ -34,30 +34,35 @@ from rbm.report.render.tables_json import number
 from rbm.web.auth import SignedIn
 from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
-from rbm.web.sections import blocks_by_id, section_dict
+from rbm.web.sections import blocks_by_role, section_dict
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
 
-# (group id, catalogue key of its heading, the report's blocks in it)
+# (group id, catalogue key of its heading, the roles of the report's blocks in it)
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "income",
         "web.finance.group.income",
-        ("table-2", "figure-1", "table-3", "annex-2", "annex-6"),
+        ("income", "income_shares", "demand", "income_estimates", "union_financials"),
     ),
     (
         "budget",
         "web.finance.group.budget",
-        ("table-4", "table-5", "figure-2", "table-6", "annex-3", "annex-4", "annex-5"),
+        (
+            "budget_table",  # explicit lines
+            *(f"budget_table:{d}" for d in ("result", "sector", "cost_category", "year", "pillar")),
+            "personnel_chart",
+            "posts",
+        ),
     ),
-    ("transfers", "web.finance.group.transfers", ("annex-1",)),
+    ("transfers", "web.finance.group.transfers", ("transfers",)),
     (
         "development",
         "web.finance.group.development",
-        ("table-7", "table-7-share", "annex-12", "annex-12-share", "annex-12-results"),
+        ("development", "development_share", "development_by_result"),
     ),
-    ("promotion", "web.finance.group.promotion", ("annex-7",)),
+    ("promotion", "web.finance.group.promotion", ("promotion",)),
 )
 
 BUDGET = next(r for r in RESOURCES if r.name == "budget_facts")
@@ -79,7 +84,7 @@ def finance_section(snap: Snapshot) -> Section:
     groups = []
     seen: set[Text] = set()
     for group_id, key, ids in GROUPS:
-        blocks = tuple(_distinct(b, seen) for b in blocks_by_id(snap, ids))
+        blocks = tuple(_distinct(b, seen) for b in blocks_by_role(snap, ids))
         if blocks:
             groups.append(Section(f"finance-{group_id}", text(key), blocks))
     return Section("finance", text("web.finance.title"), (), tuple(groups))
@@ -105,8 +110,8 @@ def finance_page(request: Request, user: SignedIn, snap: Current) -> Response:
 
 @router.get("/api/finance")
 def finance_api(user: SignedIn, snap: Current) -> dict[str, Any]:
-    """The report's finance tables (Tables 2–7, Annexes I–VII and XII), grouped: income,
-    budget and expenditure, transfers, development expenditure, promotion."""
+    """The report's finance tables (in the WIPO report: Tables 2–7, Annexes I–VII and XII),
+    grouped: income, budget and expenditure, transfers, development expenditure, promotion."""
     return section_dict(finance_section(snap))
 
 

@@ -10,16 +10,22 @@ from fastapi.responses import Response
 from rbm.i18n import text
 from rbm.report.model import Section
 from rbm.web.auth import SignedIn
-from rbm.web.sections import blocks_by_id, section_dict, section_page
+from rbm.web.sections import first_by_role, section_dict, section_page
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
 
-BLOCKS = ("table-1", "figure-results", "table-5", "figure-pillars")
+# what the overview shows: for each, the report's first block of one of these roles
+BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("key_financials",),
+    ("ratings_by_pillar",),
+    ("budget_table:sector",),
+    ("pillar_expenditure", "budget_table:pillar"),
+)
 
 
 def overview_section(snap: Snapshot) -> Section:
-    return Section("overview", text("web.overview.title"), blocks_by_id(snap, BLOCKS))
+    return Section("overview", text("web.overview.title"), first_by_role(snap, *BLOCKS))
 
 
 @router.get("/", include_in_schema=False)

@@ -2,9 +2,9 @@
 ratings, and each sector's dashboard as the report builds it, with the PIEs it contributes to.
 
 The figures are the report's and the engine's, never recomputed here: budget, final budget,
-expenditure and utilization come from Table 5 (built from the dashboards' result tables, with
-the unallocated line from Table 5 itself); the PIE counts are the rating engine's by sector,
-the same counts the dashboard's chart shows."""
+expenditure and utilization come from the report's budget by sector (the first budget table
+whose rows are the sectors: WIPO's Table 5); the PIE counts are the rating engine's by
+sector, the same counts the dashboard's chart shows."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from rbm.report.render.tables_json import number, text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
-from rbm.web.sections import blocks_by_id, section_dict
+from rbm.web.sections import first_by_role, section_dict
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
@@ -36,7 +36,7 @@ SectorCode = Annotated[str, Path(min_length=1, max_length=40)]
 
 @dataclass(frozen=True)
 class SectorLine:
-    """One sector of the list: Table 5's figures (in thousands of the currency) and the
+    """One sector of the list: the budget by sector's figures (in thousands of the currency) and the
     engine's PIE counts."""
 
     sector: Sector
@@ -50,8 +50,9 @@ class SectorLine:
         return f"/sectors/{self.sector.code}"
 
 
-def _table(snap: Snapshot, table_id: str) -> TableView | None:
-    found = blocks_by_id(snap, (table_id,))
+def _table(snap: Snapshot) -> TableView | None:
+    """The report's budget by sector: approved, final budget, expenditure, utilization."""
+    found = first_by_role(snap, ("budget_table:sector",))
     return found[0] if found and isinstance(found[0], TableView) else None
 
 
@@ -66,8 +67,8 @@ def _amounts(row: Row | None) -> tuple[dict[str, Decimal | None], Decimal | None
 
 
 def sector_lines(snap: Snapshot) -> tuple[list[SectorLine], Row | None]:
-    """Every sector in order, and Table 5's total row."""
-    table = _table(snap, "table-5")
+    """Every sector in order, and the budget by sector's total row."""
+    table = _table(snap)
     rows = {row.label: row for row in table.rows if row.kind == "data"} if table else {}
     total = next((r for r in table.rows if r.kind == "total"), None) if table else None
     dashboards = _dashboards(snap)
@@ -160,7 +161,7 @@ def sectors_api(user: SignedIn, snap: Current) -> dict[str, Any]:
     total_amounts, total_rate = _amounts(total)
     return {
         "unit": unit_label(Unit.THOUSAND, snap.dataset.biennium.currency),
-        "source": "table-5",
+        "source": table.id if (table := _table(snap)) else None,
         "sectors": [_line_dict(line) for line in lines],
         "total": {
             "budget": {p: number(v) for p, v in total_amounts.items()},
