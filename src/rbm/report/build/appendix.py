@@ -51,7 +51,7 @@ def results_overview(ctx: Context, source: str) -> ChartView:
         for p in ctx.dataset.pillars
     )
     table = TableView(
-        "figure-results",
+        "ratings-by-pillar",
         text("report.figure.results"),
         text("report.unit.pies"),
         text("report.stub.pillar"),

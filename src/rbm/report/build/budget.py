@@ -29,7 +29,7 @@ def figure_2(ctx: Context, source: str, dashboards: list[str]) -> ChartView:
         for k, v in sorted(spent.items(), key=lambda kv: str(kv[0][0]))
     )
     table = TableView(
-        "figure-2",
+        "personnel-share",
         text("report.figure.2"),
         ctx.unit("thousand"),
         text("report.stub.cost_category"),
@@ -37,7 +37,7 @@ def figure_2(ctx: Context, source: str, dashboards: list[str]) -> ChartView:
         data,
         source,
     )
-    return ChartView("figure-2", table.title, text("report.figure.2.desc"), "donut", table)
+    return ChartView("personnel-share", table.title, text("report.figure.2.desc"), "donut", table)
 
 
 def annex_1(ctx: Context, source: str) -> TableView:
@@ -100,7 +100,7 @@ def annex_1(ctx: Context, source: str) -> TableView:
     formats: tuple[NumberFormat, ...] = ("integer",) * 5 + ("percent1", "percent1", "integer")
     keep = len(labels) if report.limits else len(labels) - 1  # no rule, no limit column
     return TableView(
-        "annex-1",
+        "transfers",
         text("report.annex.1"),
         ctx.unit("thousand"),
         text("report.stub.sector"),
@@ -131,7 +131,7 @@ def annex_5(ctx: Context, source: str) -> TableView:
             specs.append(Series(label, amounts))
     items = [(s.code, s.name) for s in ctx.dataset.sectors]
     return TableView(
-        "annex-5",
+        "posts",
         text("report.annex.5"),
         text("report.unit.posts"),
         text("report.stub.sector"),
@@ -155,7 +155,7 @@ def annex_7(ctx: Context, source: str) -> TableView:
         label = Text.join(" ", sector, union) if union else sector
         items.append((f"{f.sector}:{f.union or ''}", label))
     return TableView(
-        "annex-7",
+        "promotion",
         text("report.annex.7"),
         ctx.unit("thousand"),
         text("report.stub.sector"),

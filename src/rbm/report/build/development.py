@@ -150,7 +150,7 @@ def annex_12_results(ctx: Context, source: str) -> TableView:
     specs: list[Spec] = [Series(s.short, amounts[s.code]) for s in sectors]
     items = ctx.result_items
     return TableView(
-        "annex-12-results",
+        "development-by-result",
         text("report.annex.12.results"),
         ctx.unit("thousand"),
         text("report.stub.result"),

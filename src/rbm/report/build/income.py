@@ -53,7 +53,7 @@ def table_1(
         body.append(Row(text("report.row.net_assets"), (None, None, None), kind="heading"))
         body.extend(r for _, r in _line_rows(closing, names, actual_only))
     return TableView(
-        "table-1",
+        "key-financials",
         text("report.table.1"),
         ctx.unit("million"),
         text("report.stub.line"),
@@ -167,7 +167,7 @@ def table_2(ctx: Context, source: str) -> TableView:
     rate = ratios.get("", percent(totals[1], totals[0]))
     body.append(Row(text("report.row.total"), (*totals, rate), kind="total"))
     return TableView(
-        "table-2",
+        "income",
         text("report.table.2"),
         ctx.unit("million"),
         text("report.stub.income"),
@@ -186,7 +186,7 @@ def figure_1(ctx: Context, source: str, facts_source: str) -> ChartView:
     shown = [c for c in children if c.code in actual]
     data = tuple(Row(c.name, (percent(actual[c.code], total, 1),)) for c in shown)
     table = TableView(
-        "figure-1",
+        "income-shares",
         text("report.figure.1"),
         text("report.unit.percent"),
         text("report.stub.income"),
@@ -194,7 +194,7 @@ def figure_1(ctx: Context, source: str, facts_source: str) -> ChartView:
         data,
         source,
     )
-    return ChartView("figure-1", table.title, text("report.figure.1.desc"), "donut", table)
+    return ChartView("income-shares", table.title, text("report.figure.1.desc"), "donut", table)
 
 
 def table_3(ctx: Context, source: str) -> TableView:
@@ -233,7 +233,7 @@ def table_3(ctx: Context, source: str) -> TableView:
     body = rows(items, specs)
     shown = [c for c, _ in items if c in estimate or c in actual]
     return TableView(
-        "table-3",
+        "demand",
         text("report.table.3"),
         text("report.unit.count"),
         text("report.stub.demand"),
@@ -267,7 +267,7 @@ def annex_2(ctx: Context, source: str) -> TableView:
         )
     )
     return TableView(
-        "annex-2",
+        "income-estimates",
         text("report.annex.2"),
         ctx.unit("thousand"),
         text("report.stub.income"),
@@ -300,7 +300,7 @@ def annex_6(ctx: Context, source: str) -> TableView:
             seen.append(k.line)
     items = [(code, names.get(code, Text.plain(code))) for code in seen]
     return TableView(
-        "annex-6",
+        "union-financials",
         text("report.annex.6"),
         ctx.unit("thousand"),
         text("report.stub.line"),

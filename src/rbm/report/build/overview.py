@@ -23,7 +23,7 @@ def pillar_expenditure(ctx: Context, source: str, facts_source: str) -> ChartVie
         )
         rows.append(Row(pillar.name, (amount,)))
     table = TableView(
-        "figure-pillars",
+        "expenditure-by-pillar",
         text("report.figure.pillars"),
         ctx.unit("thousand"),
         text("report.stub.pillar"),
@@ -32,5 +32,5 @@ def pillar_expenditure(ctx: Context, source: str, facts_source: str) -> ChartVie
         source,
     )
     return ChartView(
-        "figure-pillars", table.title, text("report.figure.pillars.desc"), "bar", table
+        "expenditure-by-pillar", table.title, text("report.figure.pillars.desc"), "bar", table
     )
