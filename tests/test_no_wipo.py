@@ -18,6 +18,8 @@ PATTERNS = {
     "a year of the 2024/25 biennium": re.compile(r"(?<!\d)202[45](?!\d)|2024/25|2024-25"),
     "a sector code": re.compile(r"[\"'](?:" + "|".join(SECTORS) + r")[\"']"),
     "the currency CHF": re.compile(r"(?<![A-Za-z])[kM]?CHF(?![A-Za-z])|瑞郎"),
+    "a numbered table of the WIPO report": re.compile(r"[\"'](?:table|annex|figure)-\d"),
+    "a key financial line of WIPO's": re.compile(r"[\"']\w*ipsas\w*[\"']"),
 }
 
 
@@ -46,7 +48,16 @@ def test_the_code_holds_nothing_of_wipo() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ['"表5"', "附件十五", "2025", '"un"', "kCHF", "千瑞郎"],
+    [
+        '"表5"',
+        "附件十五",
+        "2025",
+        '"un"',
+        "kCHF",
+        "千瑞郎",
+        '"table-5"',
+        '"expenditure_after_ipsas"',
+    ],
 )
 def test_the_check_would_see_each_kind(line: str) -> None:
     assert any(p.search(line) for p in PATTERNS.values())

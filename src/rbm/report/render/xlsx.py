@@ -63,8 +63,8 @@ Format = Any  # xlsxwriter.format.Format (the package ships no type hints)
 def sheet_names(ids: Iterable[str], reserved: Iterable[str] = ()) -> list[str]:
     """A valid, unique worksheet name for each table id, in order.
 
-    >>> sheet_names(["table-1", "a/b", "x" * 40, "TABLE-1"], reserved=["Index"])
-    ['table-1', 'a_b', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'TABLE-1~2']
+    >>> sheet_names(["budget", "a/b", "x" * 40, "BUDGET"], reserved=["Index"])
+    ['budget', 'a_b', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'BUDGET~2']
     """
     taken = {name.casefold() for name in (*RESERVED_SHEET_NAMES, *reserved)}
     names: list[str] = []
