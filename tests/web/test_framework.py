@@ -99,7 +99,7 @@ def test_the_drill_down_goes_from_a_pillar_to_the_pies_of_an_indicator(
     root = _page(vera, f"/framework/results/{result.code}")
     assert root.xpath(f'//a[@href="/framework/indicators/{FOCAL_PIE}"]')
 
-    data = vera.get(f"/api/framework/indicators/{FOCAL_PIE}").json()
+    data = vera.get(f"/api/framework/indicators/{FOCAL_PIE}", headers=EN).json()
     expected = [a for a in ratings.assessments if a.pie.indicator == FOCAL_PIE]
     assert [p["id"] for p in data["pies"]] == [a.pie.id for a in expected]
     for pie, a in zip(data["pies"], expected, strict=True):
