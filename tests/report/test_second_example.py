@@ -128,3 +128,10 @@ def test_the_french_edition_reads_french(written: list[Path]) -> None:
     assert "Services cliniques" in content  # the sector's name in the package's French
     assert re.search(r"\d,\d", content)  # a decimal comma
     assert 'href="../en/overview.html"' in content  # the switch to the English edition
+
+
+def test_sources_without_a_label_are_cited_by_title_in_other_languages(view: ReportView) -> None:
+    assert view.cite("LEDGER", "en") == "LEDGER"  # the package's first language: its id
+    assert view.cite("LEDGER", "fr") == next(
+        s.title.get("fr") for s in read_package(NORTHWIND).dataset.sources if s.id == "LEDGER"
+    )

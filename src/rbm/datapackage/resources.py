@@ -125,6 +125,12 @@ RESOURCES: tuple[Resource, ...] = (
             Field("title", "text"),
             Field("lines", required=False, description="line range in the source text"),
             Field("part_of", required=False, description="the section or table it belongs to"),
+            Field(
+                "label",
+                "text",
+                required=False,
+                description="how a report cites it (`Table 2`): its id where left out",
+            ),
         ),
         "Source references: the tables, figures and annexes that facts cite",
         primary_key=("id",),

@@ -46,3 +46,4 @@ class Source:
     title: Text
     lines: str | None = None
     part_of: str | None = None  # the section or table this source belongs to
+    label: Text = field(default_factory=Text)  # how a report cites it ("Table 2"); its id else

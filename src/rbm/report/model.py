@@ -117,6 +117,12 @@ class ReportView:
     biennium: Text
     sections: tuple[Section, ...] = field(default_factory=tuple)
     langs: tuple[str, ...] = ("en",)  # the report's languages, the package's order
+    citations: tuple[tuple[str, Text], ...] = ()  # each source id as the report cites it
+
+    def cite(self, sources: str, lang: str) -> str:
+        """A table's sources (ids, comma-separated) as a reader of `lang` reads them."""
+        cited = dict(self.citations)
+        return ", ".join(cited[i].get(lang) if i in cited else i for i in sources.split(", "))
 
     def walk(self) -> Iterator[Section]:
         for section in self.sections:

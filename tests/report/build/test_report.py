@@ -133,3 +133,12 @@ def test_tables_note_the_real_differences_of_their_source(tables: dict[str, Tabl
         assert any("4,008" in t and "3,742" in t for t in texts), table_id
     assert any("P&B" in n.text.get("en") for n in tables["table-6"].notes)
     assert not tables["table-4"].notes
+
+
+def test_sources_are_cited_as_each_language_reads_them(report: ReportView) -> None:
+    """The Chinese cites a source by its id, as the source does; English by its label, or
+    else its title."""
+    assert report.cite("表2", "zh") == "表2"
+    assert report.cite("表2", "en") == "Table 2"
+    assert report.cite("附件十五, 二-支柱1", "en") == "Annex XV, Part II, Strategic pillar 1"
+    assert report.cite("not-a-source", "en") == "not-a-source"

@@ -131,9 +131,10 @@ def test_every_table_shows_its_unit_and_source(
                 sources[block.get("id")] = (name, source[0].text if source else None)
         for table in report.tables():
             page, source = sources[f"tbl-{table.id}"]
-            assert source == table.source
+            cited = report.cite(table.source, lang)  # 表2 in Chinese, Table 2 in English
+            assert source == cited
             label = "来源：" if lang == "zh" else "Source: "
-            assert f"{label}{table.source}" in text[page]
+            assert f"{label}{cited}" in text[page]
 
 
 def test_numbers_are_right_aligned_and_printed_as_the_source_does(

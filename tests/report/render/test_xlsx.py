@@ -83,7 +83,7 @@ def test_index_lists_every_table_with_a_working_link(
         assert index.cell(at, 1).value == sheet.title
         assert index.cell(at, 2).value == table["title"][lang]
         assert index.cell(at, 3).value == table["unit"][lang]
-        assert index.cell(at, 4).value == table["source"]
+        assert index.cell(at, 4).value == table["cited"][lang]
         assert sheet.cell(TITLE, 1).value == table["title"][lang]
     assert index.cell(FIRST + len(tables), 1).value is None
     # index, one sheet per table, sources
@@ -149,7 +149,7 @@ def test_sources_sheet_lists_every_source_with_the_tables_citing_it(
         assert link is not None and link.location
         listed.add((source, link_target(link.location)))
     sheets = sheets_by_table(workbook, tables)
-    assert listed == {(table["source"], sheets[table["id"]].title) for table in tables}
+    assert listed == {(table["cited"][lang], sheets[table["id"]].title) for table in tables}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from rbm.domain.dataset import Dataset
+from rbm.domain.organization import Source
 from rbm.domain.text import Text
 from rbm.engine.reconcile.describe import describe
 from rbm.engine.reconcile.findings import FindingClass
@@ -34,6 +35,19 @@ def build_report(dataset: Dataset) -> ReportView:
         b.period,
         tuple(_with_notes(section, notes) for section in sections),
         ctx.langs,
+        tuple((source.id, citation(source, ctx.langs)) for source in dataset.sources),
+    )
+
+
+def citation(source: Source, langs: tuple[str, ...]) -> Text:
+    """How the report cites a source: its label, else its id in the package's first language
+    (as its own text cites it) and its title in the others."""
+    return Text.build(
+        langs,
+        lambda lang: (
+            source.label.exact(lang)
+            or (source.id if lang == langs[0] else source.title.get(lang) or source.id)
+        ),
     )
 
 

@@ -138,10 +138,12 @@ def environment(
     lang: Lang,
     templates: Path | None = None,
     hrefs: dict[str, str] | None = None,
-    langs: Sequence[Lang] = (),
+    report: ReportView | None = None,
 ) -> Environment:
     """The Jinja environment of one language: the user's folder first, then the shipped
-    templates; `_()` reads the catalogue, filters format texts, cells and charts."""
+    templates; `_()` reads the catalogue, filters format texts, cells and charts. With a
+    `report`, pages link to its other languages and cite its sources as it does."""
+    langs: Sequence[Lang] = report.langs if report is not None else ()
     loaders: list[FileSystemLoader | PackageLoader] = []
     if templates is not None:
         loaders.append(FileSystemLoader(str(templates)))
@@ -166,7 +168,7 @@ def environment(
         shows_unit=_shows_unit,
         heading=lambda level: f"h{min(max(level, 1), 6)}",
         numeric=lambda column: column.format != "text",
-        source=lambda table: _source(table, lang, (langs or (lang,))[0]),
+        source=lambda table: _source(table, lang, report),
     )
     env.filters.update(
         tx=lambda text: _tx(text, lang),
@@ -185,7 +187,7 @@ def write(
     """Write the site of one language into `folder/<lang>/`; returns the files written."""
     target = folder / lang
     target.mkdir(parents=True, exist_ok=True)
-    env = environment(lang, templates, site_hrefs(report), report.langs)
+    env = environment(lang, templates, site_hrefs(report), report)
     env.globals["split_pages"] = True
     site = pages(report)
     css = target / "report.css"
@@ -233,11 +235,17 @@ def _shows_unit(table: TableView, lang: Lang) -> bool:
     return bool(table.unit.get(lang).strip("—–- "))
 
 
-def _source(table: TableView, lang: Lang, source_lang: Lang) -> Markup:
-    """ "Source: <id>": the source id stays as the package writes it (in its first
-    language), marked class="source"."""
-    marked = Markup(' lang="{}"').format(html_lang(source_lang)) if lang != source_lang else ""
-    span = Markup('<span class="source"{}>{}</span>').format(marked, table.source)
+def _source(table: TableView, lang: Lang, report: ReportView | None) -> Markup:
+    """ "Source: <source>", as the report cites it in `lang` (marked class="source"; an id
+    cited in the package's first language is marked as such)."""
+    cited = report.cite(table.source, lang) if report is not None else table.source
+    first = report.langs[0] if report is not None else lang
+    marked = (
+        Markup(' lang="{}"').format(html_lang(first))
+        if lang != first and cited == table.source
+        else ""
+    )
+    span = Markup('<span class="source"{}>{}</span>').format(marked, cited)
     return Markup(escape(t("report.html.source", lang))).format(source=span)
 
 

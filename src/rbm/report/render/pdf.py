@@ -99,7 +99,7 @@ def print_hrefs(report: ReportView) -> dict[str, str]:
 
 def html_document(report: ReportView, lang: Lang, templates: Path | None = None) -> str:
     """The print HTML of the report in `lang`, as WeasyPrint reads it."""
-    env = environment(lang, templates, print_hrefs(report))
+    env = environment(lang, templates, print_hrefs(report), report)
     env.globals["column_widths"] = lambda table: column_widths(table, lang)
     return env.get_template("print.html").render(report=report)
 

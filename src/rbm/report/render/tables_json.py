@@ -28,10 +28,15 @@ def number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def table_dict(table: TableView, langs: Sequence[Lang] = ()) -> dict[str, Any]:
+def table_dict(
+    table: TableView, langs: Sequence[Lang] = (), report: ReportView | None = None
+) -> dict[str, Any]:
+    """A table as JSON; with its `report`, how each language cites its source too."""
+
     def tx(value: Text) -> dict[str, str]:
         return text_dict(value, langs)
 
+    cited = {} if report is None else {lang: report.cite(table.source, lang) for lang in langs}
     return {
         "id": table.id,
         "title": tx(table.title),
@@ -48,12 +53,13 @@ def table_dict(table: TableView, langs: Sequence[Lang] = ()) -> dict[str, Any]:
             for row in table.rows
         ],
         "source": table.source,
+        **({"cited": cited} if cited else {}),
         "notes": [{"id": n.id, **tx(n.text)} for n in table.notes],
     }
 
 
 def render(report: ReportView) -> dict[str, Any]:
-    return {"tables": [table_dict(t, report.langs) for t in report.tables()]}
+    return {"tables": [table_dict(t, report.langs, report) for t in report.tables()]}
 
 
 def write(report: ReportView, folder: Path, lang: Lang = "") -> list[Path]:

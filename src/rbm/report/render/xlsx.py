@@ -210,7 +210,7 @@ def _write_value(
 
 
 def _write_table(
-    sheet: Any, formats: _Formats, table: TableView, lang: Lang, index_sheet: str
+    sheet: Any, formats: _Formats, table: TableView, lang: Lang, index_sheet: str, source: str
 ) -> None:
     with_notes = any(row.notes for row in table.rows)
     headers = [(table.stub.get(lang), False)]
@@ -251,7 +251,7 @@ def _write_table(
             sheet.write_string(at, len(headers) - 1, cited, formats(**style))
             widths.see(len(headers) - 1, cited)
     at = FIRST_ROW + len(table.rows) + 1
-    sheet.write_string(at, 0, t("report.xlsx.source", lang, source=table.source))
+    sheet.write_string(at, 0, t("report.xlsx.source", lang, source=source))
     if table.notes:
         sheet.write_string(at + 1, 0, t("report.xlsx.notes", lang), formats(bold=True))
         for offset, note in enumerate(table.notes, start=2):
@@ -277,7 +277,7 @@ def _write_index(
     for offset, (name, table) in enumerate(tables):
         at = FIRST_ROW + offset
         sheet.write_url(at, 0, internal_link(name), formats.link, name)
-        cells = (table.title.get(lang), table.unit.get(lang), table.source)
+        cells = (table.title.get(lang), table.unit.get(lang), report.cite(table.source, lang))
         for col, text in enumerate(cells, start=1):
             sheet.write_string(at, col, text, wrap if col == 1 else top)
         for col, text in enumerate((name, *cells)):
@@ -286,13 +286,18 @@ def _write_index(
 
 
 def _write_sources(
-    sheet: Any, formats: _Formats, tables: list[tuple[str, TableView]], lang: Lang, index_sheet: str
+    sheet: Any,
+    formats: _Formats,
+    report: ReportView,
+    tables: list[tuple[str, TableView]],
+    lang: Lang,
+    index_sheet: str,
 ) -> None:
     """One row per table, grouped by the source it cites (sources in order of first citation):
     the source, the table's sheet as a link, its title."""
     citing: dict[str, list[tuple[str, TableView]]] = {}
     for name, table in tables:
-        citing.setdefault(table.source, []).append((name, table))
+        citing.setdefault(report.cite(table.source, lang), []).append((name, table))
     headers = [
         (t("report.xlsx.sources.source", lang), False),
         (t("report.xlsx.sources.tables", lang), False),
@@ -333,7 +338,9 @@ def write(report: ReportView, folder: Path, lang: Lang = "zh") -> list[Path]:
         formats = _Formats(workbook)
         index = workbook.add_worksheet(index_name)
         for name, table in tables:
-            _write_table(workbook.add_worksheet(name), formats, table, lang, index_name)
-        _write_sources(workbook.add_worksheet(sources_name), formats, tables, lang, index_name)
+            cited = report.cite(table.source, lang)
+            _write_table(workbook.add_worksheet(name), formats, table, lang, index_name, cited)
+        sources = workbook.add_worksheet(sources_name)
+        _write_sources(sources, formats, report, tables, lang, index_name)
         _write_index(index, formats, report, tables, lang)
     return [target]
