@@ -585,9 +585,9 @@ RESOURCES: tuple[Resource, ...] = (
             Field("result", required=False),
             Field("description", "text"),
             Field("kpi", "text", required=False),
-            Field("baseline", required=False),
-            Field("target", required=False),
-            Field("performance", required=False),
+            Field("baseline", "text", required=False),  # each as printed
+            Field("target", "text", required=False),
+            Field("performance", "text", required=False),
             _source(),
         ),
         "Benefits of capital projects",

@@ -58,9 +58,9 @@ class Benefit:
     result: str | None
     description: Text
     kpi: Text
-    baseline: str | None
-    target: str | None
-    performance: str | None
+    baseline: Text  # each as printed
+    target: Text
+    performance: Text
     source: str
 
 

@@ -187,9 +187,9 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 b.description,
                 (
                     b.kpi,
-                    ctx.curated(b.baseline),
-                    ctx.curated(b.target),
-                    ctx.curated(b.performance),
+                    b.baseline,
+                    b.target,
+                    b.performance,
                 ),
             )
             for b in benefits
