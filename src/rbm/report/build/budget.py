@@ -142,7 +142,7 @@ def annex_5(ctx: Context, source: str) -> TableView:
 
 
 def annex_7(ctx: Context, source: str) -> TableView:
-    """Resources for promoting the global IP systems under expected result 3.1."""
+    """Resources for promoting the services, by sector and union (approved and spent)."""
     unions = {u.code: u.name for u in ctx.dataset.unions}
     specs: list[Spec] = []
     for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
