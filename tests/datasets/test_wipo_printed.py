@@ -121,33 +121,6 @@ KNOWN_MISMATCHES: dict[tuple[str, str, int], str] = {
         "注：里斯本收费收入（单位：千瑞郎）",
         2,
     ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
-    (
-        "annex-1",
-        "品牌和外观设计",
-        5,
-    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
-    (
-        "annex-1",
-        "版权和创意产业",
-        5,
-    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
-    (
-        "annex-1",
-        "版权和创意产业",
-        6,
-    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
-    (
-        "annex-1",
-        "行政、财务和管理",
-        5,
-    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
-    (
-        "annex-1",
-        "行政、财务和管理",
-        6,
-    ): "format: the source prints a negative share as -0.5%, not (0.5%)",
-    ("annex-1", "未分拨", 5): "format: the source prints n/a; the report -4,163 ÷ 8,171 = (50.9%)",
-    ("annex-1", "未分拨", 6): "format: the source prints n/a; the report -4,163 ÷ 857,302 = (0.5%)",
 }
 
 

@@ -32,7 +32,9 @@ from tests.languages import LANGS
 
 SVG = "http://www.w3.org/2000/svg"
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-NUMBER = re.compile(r"^(-|>?\(?\d{1,3}(,\d{3})*(\.\d+)?%?\)?)$")  # ">100%": a capped percent
+# amounts, negatives in parentheses; shares, negatives with a minus; ">100%": a capped share;
+# "n/a" where a share does not apply
+NUMBER = re.compile(r"^(-|n/a|\(?\d{1,3}(,\d{3})*(\.\d+)?\)?|[>-]?\d{1,3}(,\d{3})*(\.\d+)?%)$")
 CATALOGUE_KEY = re.compile(r"\b(report|rating|phase|measure)\.[a-z_]+(\.[a-z0-9_]+)*\b")
 
 
@@ -163,7 +165,7 @@ def test_numbers_are_right_aligned_and_printed_as_the_source_does(
         (None, "integer", "-"),
         (Decimal("90"), "percent", "90%"),
         (Decimal("89.5"), "percent", "90%"),
-        (Decimal("-4.25"), "percent1", "(4.3%)"),
+        (Decimal("-4.25"), "percent1", "-4.3%"),
         (Decimal("12.345"), "decimal2", "12.35"),
         (Decimal("1234.50"), "text", "1,234.50"),
         (Text.of(zh="表5", en="Table 5"), "text", "Table 5"),

@@ -13,7 +13,7 @@ from rbm.engine.transfers_report import transfer_report
 from rbm.i18n import text
 from rbm.report.build.context import Context
 from rbm.report.build.pivot import Series, Spec, columns, rows
-from rbm.report.model import ChartView, Column, NumberFormat, Row, TableView
+from rbm.report.model import ChartView, Column, NumberFormat, Row, TableView, Value
 
 PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
 
@@ -56,6 +56,15 @@ def annex_1(ctx: Context, source: str) -> TableView:
     for line in report.lines:
         approved = report.approved.get(line.sector)
         at = {"sector": line.sector}
+        # the unallocated budget has no budget of its own to transfer against
+        shares: tuple[Value, Value] = (
+            (text("report.value.not_applicable"),) * 2
+            if line.sector in ctx.unallocated
+            else (
+                pick(printed("transfers_net_pct_sector", None, at), line.pct_sector),
+                pick(printed("transfers_net_pct_total", None, at), line.pct_total),
+            )
+        )
         rows_.append(
             Row(
                 ctx.sectors.get(line.sector, Text.plain(line.sector)),
@@ -68,8 +77,7 @@ def annex_1(ctx: Context, source: str) -> TableView:
                         printed("budget", "adjusted", at),
                         None if approved is None else approved + line.net,
                     ),
-                    pick(printed("transfers_net_pct_sector", None, at), line.pct_sector),
-                    pick(printed("transfers_net_pct_total", None, at), line.pct_total),
+                    *shares,
                     report.limits.get(line.sector),
                 ),
             )

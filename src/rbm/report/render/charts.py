@@ -60,8 +60,8 @@ D3_FORMATS: dict[NumberFormat, str] = {
     "integer": "(,.0f",
     "decimal1": "(,.1f",
     "decimal2": "(,.2f",
-    "percent": "(,.0%",
-    "percent1": "(,.1%",
+    "percent": ",.0%",
+    "percent1": ",.1%",
     "text": "",
 }
 SKIPPED_ROWS = ("heading", "subtotal", "total")

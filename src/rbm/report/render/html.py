@@ -61,7 +61,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
     """A cell as printed: `format_value(Decimal("-1234.5"), "integer", "en") == "(1,235)"`,
-    `format_value(Decimal(90), "percent", "zh") == "90%"`; nil and zero amounts print "-"."""
+    `format_value(Decimal("-0.5"), "percent1", "zh") == "-0.5%"`; nil and zero amounts
+    print "-"."""
     if value is None:
         return NIL
     if isinstance(value, Text):
@@ -71,8 +72,8 @@ def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
     if rounded == 0 and fmt in ("integer", "decimal1", "decimal2"):
         return NIL  # the source prints nil amounts as "-"
     body = localized(f"{abs(rounded):,.{places}f}", lang)
-    if fmt in ("percent", "percent1"):
-        body += "%"
+    if fmt in ("percent", "percent1"):  # a negative share has a minus sign, as in the XLSX
+        return f"-{body}%" if rounded < 0 else f"{body}%"
     return f"({body})" if rounded < 0 else body
 
 
