@@ -8,14 +8,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-
 from rbm.datapackage.cells import enum_cells, format_decimal
 from rbm.datapackage.fields import TABLE_SCHEMA_TYPES, Field
 from rbm.datapackage.resources import RESOURCES, Resource
 from rbm.datapackage.settings import settings_block
 from rbm.domain.organization import Biennium
-from rbm.domain.text import Text
+from rbm.i18n import language_name
 
 DESCRIPTOR = "datapackage.json"
 FORMAT_VERSION = 1
@@ -36,11 +34,11 @@ def build_descriptor(
             "format_version": FORMAT_VERSION,
             "organization": {
                 "code": biennium.organization,
-                "name": _text(biennium.organization_name, langs),
+                "name": biennium.organization_name.as_dict(langs),
             },
             "biennium": {
                 "code": biennium.code,
-                "label": _text(biennium.label, langs),
+                "label": biennium.label.as_dict(langs),
                 "start_year": biennium.start_year,
                 "end_year": biennium.end_year,
             },
@@ -124,7 +122,7 @@ def _field_descriptors(spec: Field, currency: str, langs: Sequence[str]) -> list
             entry["falseValues"] = ["false"]
         if spec.kind == "text":
             entry["rdfType"] = "https://schema.org/Text"
-            name = Locale("en").languages.get(langs[i].split("-")[0], langs[i])
+            name = language_name(langs[i], "en")
             entry["description"] = f"{spec.description or 'text'} in {name}"
         elif spec.description:
             entry["description"] = spec.description
@@ -132,10 +130,6 @@ def _field_descriptors(spec: Field, currency: str, langs: Sequence[str]) -> list
             entry["constraints"] = constraints
         out.append(entry)
     return out
-
-
-def _text(text: Text, langs: Sequence[str]) -> dict[str, str]:
-    return {lang: text.get(lang) for lang in langs}
 
 
 def write_descriptor(descriptor: dict[str, Any], directory: Path) -> None:

@@ -9,7 +9,6 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 from rbm.datapackage.errors import DataError
@@ -17,7 +16,7 @@ from rbm.datapackage.locate import locate
 from rbm.domain.enums import Rating
 from rbm.domain.settings import FULLY_AT, PARTIALLY_AT, Settings, TransferRule
 from rbm.domain.text import Text
-from rbm.i18n import FALLBACK
+from rbm.i18n import FALLBACK, known
 
 RATING_KEYS = {
     "fully_at": "number",
@@ -28,15 +27,6 @@ RATING_KEYS = {
     "not_comparable": ("baseline", "all", "ignore"),
 }
 PHASES = ("approved", "adjusted", "executed")
-
-
-def _known_language(code: str) -> bool:
-    """A language code Babel knows (`fr`, `zh`, `es-419`, `pt_BR`)."""
-    try:
-        Locale.parse(code.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
 
 
 class SettingsReader:
@@ -101,9 +91,9 @@ class SettingsReader:
             self.fail(("languages",), value, "languages")
             return (FALLBACK,)
         for i, lang in enumerate(value):
-            if not _known_language(lang):
+            if not known(lang):
                 self.fail(("languages", i), lang, "language")
-        return tuple(v for v in value if _known_language(v)) or (FALLBACK,)
+        return tuple(v for v in value if known(v)) or (FALLBACK,)
 
     def _text(self, *path: str) -> Text | None:
         value: object = self.rbm
@@ -232,9 +222,9 @@ def settings_block(settings: Settings) -> dict[str, Any]:
     langs = settings.languages
     block: dict[str, Any] = {"languages": list(langs)}
     if settings.currency_name is not None:
-        block["currency_name"] = {lang: settings.currency_name.get(lang) for lang in langs}
+        block["currency_name"] = settings.currency_name.as_dict(langs)
     period = {
-        key: {lang: text.get(lang) for lang in langs}
+        key: text.as_dict(langs)
         for key, text in (("label", settings.period), ("end", settings.period_end))
         if text is not None
     }

@@ -70,10 +70,11 @@ class Text:
 
     def prefixed(self, prefix: str) -> Text:
         """`prefix` before the text of every language (a code before a title)."""
-        return Text(tuple((lang, prefix + value) for lang, value in self.items))
+        return self.map(lambda value: prefix + value)
 
-    def as_dict(self) -> dict[Lang, str]:
-        return dict(self.items)
+    def as_dict(self, langs: Iterable[Lang] | None = None) -> dict[Lang, str]:
+        """Language → text: as held, or for each of `langs` as `get` reads it."""
+        return dict(self.items) if langs is None else {lang: self.get(lang) for lang in langs}
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -32,10 +32,11 @@ def key_lines(
     for fact in dataset.key_financials:
         if fact.union is None and fact.phase == phase and fact.year is None:
             lines.setdefault(fact.line, convert(fact.amount, fact.unit, Unit.THOUSAND))
+    stated = identities(dataset.financial_lines)
     changed = True
     while changed:
         changed = False
-        for identity in identities(dataset.financial_lines):
+        for identity in stated:
             if identity.total in lines:
                 continue
             value = evaluate(identity, lines)

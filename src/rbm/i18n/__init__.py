@@ -36,12 +36,28 @@ def missing(langs: Iterable[Lang]) -> tuple[Lang, ...]:
 
 
 @cache
-def locale(lang: Lang) -> Locale:
-    """Babel's locale of a language code (`es-419`, `zh-Hant`), English when it has none."""
+def _parsed(lang: Lang) -> Locale | None:
     try:
         return Locale.parse(lang.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
-        return Locale.parse(FALLBACK)
+        return None
+
+
+def known(lang: Lang) -> bool:
+    """Whether Babel knows the language code (`fr`, `zh`, `es-419`, `pt_BR`)."""
+    return _parsed(lang) is not None
+
+
+def locale(lang: Lang) -> Locale:
+    """Babel's locale of a language code (`es-419`, `zh-Hant`), English when it has none."""
+    return _parsed(lang) or Locale.parse(FALLBACK)
+
+
+def language_name(lang: Lang, reader: Lang) -> str:
+    """The name of the language `lang` as a reader of `reader` writes it ("French", "中文");
+    the code itself when Babel does not know it."""
+    found = _parsed(lang)
+    return (found.get_display_name(locale(reader)) if found else None) or lang
 
 
 def localized(number: str, lang: Lang) -> str:

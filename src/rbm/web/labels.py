@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rbm.domain.text import Lang
-from rbm.i18n import keys, locale, t
+from rbm.i18n import keys, language_name, t
 
 
 def field_label(name: str, lang: Lang) -> str:
@@ -14,8 +14,6 @@ def field_label(name: str, lang: Lang) -> str:
         return t(key, lang)
     base, _, code = name.rpartition("_")
     if base and f"web.field.{base}" in keys(lang):
-        language = locale(code).get_display_name(locale(lang)) or code
-        return t(
-            "web.field.in_language", lang, label=t(f"web.field.{base}", lang), language=language
-        )
+        label = t(f"web.field.{base}", lang)
+        return t("web.field.in_language", lang, label=label, language=language_name(code, lang))
     return name

@@ -72,9 +72,11 @@ def table_7(
                 phase=text(f"report.column.phase.{phase.value}"),
                 item=label or name,
             )
-            amounts = _by_sector(ctx, source, phase, split, inside is not False)
-            if inside is None:
-                amounts = _by_sector(ctx, source, phase)
+            amounts = (
+                _by_sector(ctx, source, phase)
+                if inside is None
+                else _by_sector(ctx, source, phase, split, inside)
+            )
             specs.append(Series(heading, amounts))
             kinds.append((phase, inside))
     items = [(s.code, s.name) for s in ctx.dataset.sectors]

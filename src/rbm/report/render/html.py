@@ -34,7 +34,7 @@ from markupsafe import Markup, escape
 
 from rbm.domain.money import round_half_up
 from rbm.domain.text import Lang, Text
-from rbm.i18n import languages, locale, localized, t
+from rbm.i18n import language_name, languages, localized, t
 from rbm.report.model import (
     ChartView,
     NumberFormat,
@@ -80,11 +80,6 @@ def format_value(value: Value, fmt: NumberFormat, lang: Lang) -> str:
 def html_lang(lang: Lang) -> str:
     """The language tag of a page or span in `lang`."""
     return HTML_LANG.get(lang, lang)
-
-
-def language_name(lang: Lang) -> str:
-    """A language's name in itself ("English", "français", "中文")."""
-    return locale(lang).get_display_name(locale(lang)) or lang
 
 
 def untranslated(text: Text, lang: Lang) -> bool:
@@ -162,7 +157,7 @@ def environment(
         _=lambda key, **params: t(key, lang, **params),
         lang=lang,
         html_lang=html_lang(lang),
-        others=[(code, html_lang(code), language_name(code)) for code in others],
+        others=[(code, html_lang(code), language_name(code, code)) for code in others],
         hrefs=hrefs or {},
         split_pages=False,
         kind=_kind,

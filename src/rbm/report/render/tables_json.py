@@ -18,7 +18,7 @@ def text_dict(value: Text, langs: Sequence[Lang] = ()) -> dict[str, str]:
     """A text as JSON, language → text, in `langs` (default: those it has; a text the same in
     every language, in those of the catalogues), each falling back as `Text.get` does."""
     chosen = langs or tuple(lang for lang in value.langs if lang) or languages()
-    return {lang: value.get(lang) for lang in chosen}
+    return value.as_dict(chosen)
 
 
 def number(value: Decimal | None) -> int | float | None:

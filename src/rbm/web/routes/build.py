@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rbm.domain.text import Lang
 from rbm.domain.workflow import Role, User
-from rbm.i18n import keys, locale, t
-from rbm.report.render.html import format_value, html_lang, language_name
+from rbm.i18n import keys, language_name, t
+from rbm.report.render.html import format_value, html_lang
 from rbm.web.auth import SignedIn, allow
 from rbm.web.errors import ApiError
 from rbm.web.jobs import FORMATS, JOB_ID_PATTERN, Busy, Format, Job
@@ -101,11 +101,7 @@ def status(job: Job, lang: Lang) -> str:
     code = params.get("lang")
     if code:
         named = f"web.build.lang.{code}"
-        params["lang"] = (
-            t(named, lang)
-            if named in keys(lang)
-            else locale(code).get_display_name(locale(lang)) or code
-        )
+        params["lang"] = t(named, lang) if named in keys(lang) else language_name(code, lang)
     params["format"] = params.get("format", "").upper()
     step = t(job.step, lang, **params)
     return t("web.build.progress_of", lang, step=min(job.done + 1, job.total), total=job.total,
@@ -183,7 +179,7 @@ def _list_page(request: Request, user: User, status_code: int = 200, **context: 
         may_build=user.role in BUILDERS,
         formats=FORMATS,
         langs=langs,
-        lang_names={code: (html_lang(code), language_name(code)) for code in langs},
+        lang_names={code: (html_lang(code), language_name(code, code)) for code in langs},
         api_href="/api/builds",
         **context,
     )
