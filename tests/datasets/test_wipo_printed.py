@@ -38,32 +38,17 @@ SECTORS = (
 
 # Source row keys whose report row has another label.
 ALIASES = {
-    ("table-1", "2024/25年盈余/（赤字）"): "盈余/（赤字）#2",  # the net-assets block's line
     # the source repeats the contributions label on the expenditure adjustment's line
     ("table-1", "对特别账户会费的IPSAS调整额#2"): "特别账户支出的IPSAS调整额",
-    ("table-2", "小计"): "收费",
-    ("table-2", "小计#2"): "会费及其他收入",
-    ("table-2", "IPSAS调整后收入总额"): "总计",
-    ("table-3", "PCT体系提交的国际申请"): "PCT联盟申请",
-    ("table-3", "马德里体系申请"): "马德里联盟申请",
-    ("table-3", "马德里体系注册"): "马德里联盟注册",
-    ("table-3", "马德里体系续展"): "马德里联盟续展",
-    ("table-3", "海牙体系申请"): "海牙联盟申请",
-    ("table-3", "海牙体系注册"): "海牙联盟注册",
-    ("table-3", "海牙体系续展"): "海牙联盟续展",
-    ("table-3", "马德里体系注册和续展"): "马德里联盟注册和续展",
-    ("table-3", "海牙体系注册和续展"): "海牙联盟注册和续展",
-    ("table-3", "里斯本体系申请"): "里斯本联盟申请",
+    # the share table's third line is the difference of the two shares the source prints
+    ("annex-12-share", "差异"): "两项占比之差",
 }
 
 # Where a source column is in the report (None: the report does not print it, so it is not
 # compared). Tables not listed print the same columns in the same order; a column only the
 # report has (附件一's 第 3.4 条限额) is last and never compared, and neither is a cell the
 # source leaves blank (表1's ratio beside 经营成果, 盈余 and the net-assets lines).
-REPORT_COLUMNS: dict[str, tuple[int | None, ...]] = {
-    # 附件五 prints a 合计 per phase and the difference columns; the report only the grades
-    "annex-5": (0, 1, 2, 3, None, 4, 5, 6, 7, None, None, None, None, None, None),
-}
+REPORT_COLUMNS: dict[str, tuple[int | None, ...]] = {}
 
 # Printed cells per table, as parsed: a row the parser loses changes these.
 PARSED = {
@@ -88,7 +73,12 @@ PARSED = {
     "annex-1": 70,
     "annex-3": 60,
     "annex-4": 133,
+    "annex-2": 66,
     "annex-5": 150,
+    "annex-6": 242,
+    "annex-12-results": 126,
+    "annex-12": 72,
+    "annex-12-share": 3,
 }
 
 # Every cell the report prints differently, with why. "recomputed": the report prints its own
@@ -106,21 +96,6 @@ KNOWN_MISMATCHES: dict[tuple[str, str, int], str] = {
         "IPSAS调整后特别账户",
         1,
     ): "format: 17.9 - 18.1 + 0.2 = 0 prints nil '-'; the source (0.0): -4,620 CHF by footnote 1",
-    (
-        "table-2",
-        "注：里斯本收费收入（单位：千瑞郎）",
-        0,
-    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
-    (
-        "table-2",
-        "注：里斯本收费收入（单位：千瑞郎）",
-        1,
-    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
-    (
-        "table-2",
-        "注：里斯本收费收入（单位：千瑞郎）",
-        2,
-    ): "no row: the note line in thousand CHF (里斯本体系 shows the million CHF)",
 }
 
 
@@ -290,13 +265,10 @@ def table_2(seed: Seed) -> list[PrintedCell]:
 
 
 def table_3(seed: Seed) -> list[PrintedCell]:
-    """表3 (lines 242–299): demand, each measure under its system's heading."""
+    """表3 (lines 242–299): demand, each measure under its system's heading (the report's
+    heading rows print no figures, so a measure is found by its label and order)."""
     rows = seed.table("表 3.2024/25 年 PCT", "PCT 体系", "1 首席经济学家")
-    keys, heading = [], ""
-    for row in rows:
-        heading = row.before[-1] if row.before else heading
-        keys.append(label_key(heading + row.label))
-    return cells("table-3", rows, keys)
+    return cells("table-3", rows, (label_key(r.label) for r in rows))
 
 
 def table_4(seed: Seed) -> list[PrintedCell]:
@@ -356,10 +328,55 @@ def annex_4(seed: Seed) -> list[PrintedCell]:
     return cells("annex-4", rows, (result_key(r).removeprefix("UNALLOC") for r in rows))
 
 
+def annex_2(seed: Seed) -> list[PrintedCell]:
+    """附件二 (lines 7568–7630): income estimates by year and for the biennium, original
+    and updated."""
+    rows = seed.table("附件二 2024/25 年收入概算", "PCT 366", "1收入概算是根据")
+    return cells("annex-2", rows, (label_key(r.label) for r in rows))
+
+
 def annex_5(seed: Seed) -> list[PrintedCell]:
-    """附件五 (lines 7761–7819): posts by sector and grade."""
+    """附件五 (lines 7761–7819): posts by sector and grade, each phase's total and the
+    differences."""
     rows = seed.table("附件五 2024/25 年按部门开列的员额", "专利和技术", "截至 2025年")
     return cells("annex-5", rows, (label_key(r.label) for r in rows))
+
+
+def annex_6(seed: Seed) -> list[PrintedCell]:
+    """附件六 (lines 7820–7934): key financial data by union and in total, then the
+    net-assets block under its own header line (actual figures only)."""
+    title = seed.find("附件六 2024/25 年按联盟开列的主要财务数据")
+    first = seed.find("IPSAS调整后收入", title)
+    header = seed.find("净资产 会费供资联盟", first)
+    rows = seed.rows(first, header) + seed.rows(header + 1, seed.find("包括特别账户", header))
+    # A line printing fewer figures than the twelve columns leaves cells blank: the unions'
+    # budgets (reserve-funded projects, investment income), the unions (special accounts),
+    # every budget (net assets)
+    places = {
+        7: (1, 3, 5, 7, 9, 10, 11),
+        6: (1, 3, 5, 7, 9, 11),
+        2: (10, 11),
+    }
+    return cells("annex-6", rows, (label_key(r.own) for r in rows), places)
+
+
+def annex_12(seed: Seed) -> list[PrintedCell]:
+    """附件十二 (lines 8772–8945): development expenditure by expected result × sector,
+    then by sector with the differences, and the share line (the report's annex-12-share)."""
+    title = "按预期成果和部门开列的发展支出"
+    by_result = seed.table(title, "1.1 世界", "1 发展支出定义见")
+    out = cells("annex-12-results", by_result, (result_key(r) for r in by_result))
+    rows = seed.table("按部门开列的发展支出", "专利和技术", "1发展支出定义见")
+    share = [r for r in rows if label_key(r.own).startswith("发展支出占")]
+    assert len(share) == 1 and len(share[0].values) == 3
+    by_sector = [r for r in rows if r is not share[0]]
+    out += cells("annex-12", by_sector, (label_key(r.label) for r in by_sector))
+    keys = ("发展支出占总预算的百分比", "发展支出占总支出的百分比", "差异")
+    out += [
+        PrintedCell("annex-12-share", ALIASES.get(("annex-12-share", k), k), 0, v, share[0].line)
+        for k, v in zip(keys, share[0].values, strict=True)
+    ]
+    return out
 
 
 def dashboards(seed: Seed) -> list[PrintedCell]:
@@ -392,9 +409,12 @@ PARSERS: tuple[Callable[[Seed], list[PrintedCell]], ...] = (
     table_7,
     dashboards,
     annex_1,
+    annex_2,
     annex_3,
     annex_4,
     annex_5,
+    annex_6,
+    annex_12,
 )
 
 
@@ -488,3 +508,20 @@ def test_printed_cells_match_the_report(report: ReportView, seed_text: str) -> N
     lines = [f"new: {k} source {p!r} (line {n}), report {s!r}" for k, (p, s, n) in new.items()]
     lines += [f"fixed (remove from KNOWN_MISMATCHES): {k}" for k in fixed]
     assert not lines, "\n".join([result.summary(), *lines])
+
+
+def test_tables_print_their_sources_notes_and_labels_in_both_languages(
+    report: ReportView,
+) -> None:
+    """附件六's footnote on the net-assets lines and its inter-union financing notes are the
+    table's notes; every label of the tables printed here reads in Chinese and English."""
+    tables = {table.id: table for table in report.tables()}
+    annex_6 = tables["annex-6"]
+    assert [n.id for n in annex_6.notes][:6] == ["1", "n1", "n2", "n3", "n4", "n5"]
+    assert len([r for r in annex_6.rows if r.notes == ("1",)]) == 2
+    assert [n.id for n in tables["table-1"].notes][:3] == ["1", "2", "3"]
+    for table_id in PARSED:
+        table = tables[table_id]
+        texts = [*(c.label for c in table.columns), *(r.label for r in table.rows)]
+        texts += [n.text for n in table.notes]
+        assert all(t.exact("zh") and t.exact("en") for t in texts), table_id

@@ -27,6 +27,7 @@ from rbm.domain.framework import (
     Highlight,
     Indicator,
     IndicatorSector,
+    Narrative,
     Pie,
     Pillar,
     Sector,
@@ -58,6 +59,7 @@ class Dataset:
     indicator_sectors: tuple[IndicatorSector, ...] = ()
     pies: tuple[Pie, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
+    narratives: tuple[Narrative, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     risks: tuple[Risk, ...] = ()
     budget_facts: tuple[BudgetFact, ...] = ()

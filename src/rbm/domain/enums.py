@@ -91,6 +91,14 @@ class WorkflowState(StrEnum):
     RETURNED = "returned"
 
 
+class AssessorBasis(StrEnum):
+    """What an assessor rating rests on: a review in the workflow, or a reading of the
+    performance data, where they state the outcome in words."""
+
+    REVIEW = "review"
+    PERFORMANCE_TEXT = "performance_text"
+
+
 class FootnoteKind(StrEnum):
     NOTE = "note"
     CORRECTION = "correction"

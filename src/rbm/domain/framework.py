@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rbm.domain.enums import FootnoteKind, FootnoteScope, Rating, TargetKind
+from rbm.domain.enums import AssessorBasis, FootnoteKind, FootnoteScope, Rating, TargetKind
 from rbm.domain.text import Text
 
 
@@ -83,6 +83,7 @@ class Pie:
     published_mark: str | None  # as printed; its meaning is the package's `marks` setting
     assessor_rating: Rating | None
     assessor_justification: Text
+    assessor_basis: AssessorBasis | None  # None: a review in the workflow
     reading_note: str | None  # the reading chosen where the source is ambiguous
     source: str
 
@@ -94,6 +95,19 @@ class Footnote:
     ref: str  # id of the indicator, PIE, risk, source or project
     number: int | None
     kind: FootnoteKind
+    text: Text
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """A paragraph of a report part's narrative (`ref`: the id of the section or block it
+    introduces), summarized in our own words, with the source's subheading if it has one."""
+
+    id: str
+    ref: str
+    order: int
+    heading: Text
     text: Text
     source: str
 

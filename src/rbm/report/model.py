@@ -65,6 +65,11 @@ class TableView:
     # `budget_table:sector`), so pages find the report's tables whatever their ids
     role: str = ""
 
+    @property
+    def cited(self) -> frozenset[str]:
+        """The notes some row cites (the others print without a marker)."""
+        return frozenset(note for row in self.rows for note in row.notes)
+
     def __post_init__(self) -> None:
         for row in self.rows:
             if len(row.values) != len(self.columns):
@@ -87,7 +92,10 @@ class ChartView:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; `heading`, where given, is the subheading it opens."""
+
     text: Text
+    heading: Text | None = None
 
 
 Block = TableView | ChartView | Paragraph
@@ -118,6 +126,8 @@ class ReportView:
     sections: tuple[Section, ...] = field(default_factory=tuple)
     langs: tuple[str, ...] = ("en",)  # the report's languages, the package's order
     citations: tuple[tuple[str, Text], ...] = ()  # each source id as the report cites it
+    symbol: str = ""  # the document's symbol, where it has one
+    date: Text | None = None  # the document's date, as the cover prints it
 
     def cite(self, sources: str, lang: str) -> str:
         """A table's sources (ids, comma-separated) as a reader of `lang` reads them."""

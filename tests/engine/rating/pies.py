@@ -44,6 +44,7 @@ def pie(
         published_mark=mark,
         assessor_rating=assessor,
         assessor_justification=Text.of(zh=justification),
+        assessor_basis=None,
         reading_note=None,
         source="S",
     )

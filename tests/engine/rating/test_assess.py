@@ -9,6 +9,7 @@ from typing import Any
 
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import (
+    AssessorBasis,
     FigureUnit,
     FootnoteKind,
     FootnoteScope,
@@ -104,10 +105,11 @@ def test_assessments_follow_the_framework_and_carry_their_place() -> None:
 def test_totals_by_rating_pillar_result_and_sector() -> None:
     totals = count_totals(assess_dataset(framework(*three_pies())), ["a", "b"])
     assert (totals.pies, totals.indicators) == (4, 3)
+    # the PIE computed partially carries the report's not-achieved mark: that is its rating
     assert totals.by_rating == {
         Rating.FULLY: 1,
-        Rating.PARTIALLY: 1,
-        Rating.NOT_ACHIEVED: 1,
+        Rating.PARTIALLY: 0,
+        Rating.NOT_ACHIEVED: 2,
         Rating.NOT_ASSESSABLE: 1,
         Rating.DISCONTINUED: 0,
     }
@@ -149,11 +151,39 @@ def test_published_totals_come_from_the_data() -> None:
     rows = compare_published(figures, totals)
     assert [(r.note, r.measure, r.published, r.computed, r.difference) for r in rows] == [
         ("fully", "pie_count", 2, 1, -1),
-        ("not_achieved", "pie_count", 1, 1, 0),
+        ("not_achieved", "pie_count", 1, 2, 1),
         ("total", "pie_count", 4, 4, 0),
         ("total", "indicator_count", 2, 3, 1),
     ]
     assert compare_published((), totals) == ()
+
+
+def test_a_mark_that_stands_for_one_rating_is_the_final_rating() -> None:
+    marked = assess_pie(
+        pie(K.AT_LEAST, {"threshold": 10}, actual=7, mark=NOT_ACHIEVED), marks=MARKS
+    )
+    assert (marked.computed, marked.published, marked.final) == (
+        Rating.PARTIALLY,
+        Rating.NOT_ACHIEVED,
+        Rating.NOT_ACHIEVED,
+    )
+    assert marked.reading.text("en") == (
+        "7 against a target of at least 10: partially achieved by the methodology; "
+        "the report's rating is not achieved"
+    )
+    # a mark that stands for several ratings is only checked against
+    dotted = assess_pie(pie(K.MILESTONE, mark=DOT), marks=MARKS)
+    assert (dotted.published, dotted.final) == (None, Rating.NOT_ASSESSABLE)
+
+
+def test_a_rating_read_from_the_performance_data_says_so() -> None:
+    read = replace(
+        pie(K.MILESTONE, mark=DOT, assessor=Rating.FULLY, justification="条约已通过"),
+        assessor_basis=AssessorBasis.PERFORMANCE_TEXT,
+    )
+    assessed = assess_pie(read, marks=MARKS)
+    assert (assessed.computed, assessed.final) == (Rating.NOT_ASSESSABLE, Rating.FULLY)
+    assert assessed.reading.text("zh") == "条约已通过（完全实现，据绩效数据判断）"
 
 
 def test_assessor_rating_is_final_only_with_a_justification() -> None:
@@ -207,6 +237,7 @@ def test_report_view_model_is_json_ready() -> None:
     json.dumps(payload, ensure_ascii=False)
     first = payload["pies"][0]
     assert first["computed_rating"] == "partially"
-    assert first["explanation"].endswith("部分实现")
+    assert first["explanation"].endswith("部分实现；报告的评级：未实现")
+    assert first["final_rating"] == "not_achieved"
     assert payload["totals"]["published"][0]["difference"] == "0"
     assert payload["totals"]["agreement"]["disagreements"] == ["1.1-01.1"]

@@ -110,20 +110,30 @@ def test_pie_tables_cover_every_pie_once(report: ReportView) -> None:
 
 def test_appendix_counts_beside_the_published(tables: dict[str, TableView]) -> None:
     table = tables["appendix-pie-counts"]
-    assert cell(table, "Total", 0) == Decimal(142)
-    assert cell(table, "Total", 1) == Decimal(165)
+    assert cell(table, "Total", 0) == Decimal(165)
+    assert cell(table, "Total", 1) == Decimal(142)
+    # the final ratings of the tables' PIEs beside the report's own counts
+    assert [cell(table, label, 1) for label in ("fully achieved", "not achieved")] == [106, 14]
+    assert [cell(table, label, 0) for label in ("fully achieved", "not achieved")] == [123, 18]
 
 
 def test_capital_projects_and_trust_funds(report: ReportView, tables: dict[str, TableView]) -> None:
     (annexes,) = [s for s in report.sections if s.id == "annexes"]
     (cmp,) = [s for s in annexes.children if s.id == "cmp"]
     assert len(cmp.children) == 12  # one page per project report
+    assert [c.id for c in cmp.children][:2] == ["cmp-cmp-11", "cmp-cmp-25"]  # by their ids
     funds = tables["trust-funds"]
-    assert len(funds.rows) == 26
-    assert cell(funds, "Australia (WAUS4)", 3) == Decimal("697738.70")
+    assert len(funds.rows) == 27  # 26 funds and the total
+    assert cell(funds, "Australia", 0) == Text.plain("WAUS4")
+    assert cell(funds, "Australia", 10) == Decimal("697738.70")
+    assert len(tables["trust-fund-list"].rows) == 14
     summary = tables["cmp-summary"]
     assert cell(summary, "Total", 2) == Decimal(23568)
-    assert "pct-receiving-offices" in tables and "hague-unit-cost-1" in tables
+    assert cell(summary, "Treasury Management System", 3) == Decimal(186)  # as printed
+    assert len(tables["cmp-reports"].rows) == 12
+    for table_id in ("annex-8", "annex-8-receiving-offices", "annex-9", "annex-10"):
+        assert table_id in tables
+    assert {"annex-10-unit-cost-1", "annex-11", "annex-11-documents"} <= set(tables)
 
 
 def test_tables_note_the_real_differences_of_their_source(tables: dict[str, TableView]) -> None:

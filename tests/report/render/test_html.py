@@ -260,6 +260,18 @@ def test_english_site_shows_chinese_only_where_marked(site: Path) -> None:
     assert {name: words for name, words in left.items() if words} == {}
 
 
+def test_the_english_edition_has_no_chinese_at_all(site: Path) -> None:
+    """Every cell, label, note, narrative and source of the WIPO package has its English:
+    no Han character is left on an English page but the link to the Chinese edition."""
+    left = {}
+    for name, root in pages_of(site, "en").items():
+        for link in root.xpath("//a[@hreflang]"):
+            link.drop_tree()
+        if words := re.findall(r"\S*[\u2e80-\u9fff\uff00-\uffef]\S*", root.text_content()):
+            left[name] = words
+    assert left == {}
+
+
 def test_english_paragraphs_have_no_chinese(site: Path) -> None:
     left = {
         name: re.findall(

@@ -26,6 +26,7 @@ NUMBER_FORMATS = {
     "decimal2": "#,##0.00;(#,##0.00)",
     "percent": "0%",
     "percent1": "0.0%",
+    "text": "General",  # a number in a text column prints as stored (a count's 0 as 0)
 }
 PERCENT = {"percent", "percent1"}
 INVALID_SHEET_CHARS = set("[]:*?/\\")

@@ -4,7 +4,9 @@
   not assessable when the achievement cannot be computed, discontinued when the params say so.
 - assessor rating: accepted when it comes with a justification (in any language); an assessor rating
   without one is shown but not used.
-- final rating: the accepted assessor rating if there is one, else the computed rating.
+- final rating: the accepted assessor rating if there is one; else the report's own rating,
+  where its published mark stands for one rating only (a mark that stands for several is
+  only checked against); else the computed rating.
 - agreement: whether the computed rating is one of the ratings the published mark stands for
   in the package's vocabulary of marks (`settings.marks`, see `marks`); a mark the
   vocabulary does not define agrees with nothing.
@@ -18,13 +20,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import FootnoteKind, FootnoteScope, Rating
+from rbm.domain.enums import AssessorBasis, FootnoteKind, FootnoteScope, Rating
 from rbm.domain.framework import Footnote, Pie
 from rbm.domain.text import Lang
 from rbm.engine.rating.achievement import Achievement, achieve
 from rbm.engine.rating.marks import Marks, meaning
 from rbm.engine.rating.messages import Message
 from rbm.engine.rating.methodology import Methodology, methodology_of, rate
+from rbm.engine.rating.reading import reading
 
 UNASSIGNED = "unassigned"
 NO_MARKS: Marks = MappingProxyType({})
@@ -55,6 +58,11 @@ class Assessment:
         return None if self.pie.published_mark is None else bool(self.mark_means)
 
     @property
+    def published(self) -> Rating | None:
+        """The report's own rating: its mark, where the mark stands for one rating only."""
+        return self.mark_means[0] if len(self.mark_means) == 1 else None
+
+    @property
     def explanation(self) -> Message:
         rated = Message.of(
             "rating.explain.rated",
@@ -63,7 +71,11 @@ class Assessment:
         )
         assessor = self.pie.assessor_rating
         if assessor is None:
-            return rated
+            if self.published is None:
+                return rated
+            return Message.of(
+                "rating.explain.published", explanation=rated, rating=rating_label(self.final)
+            )
         if not self.assessor_accepted:
             return Message.of(
                 "rating.explain.assessor_ignored", explanation=rated, rating=rating_label(assessor)
@@ -77,6 +89,31 @@ class Assessment:
 
     def explain(self, lang: Lang) -> str:
         return self.explanation.text(lang)
+
+    @property
+    def reading(self) -> Message:
+        """The explanation as a reader reads it: what was measured against what, the final
+        rating, and, where that is not the computed one, why."""
+        detail = reading(self.achievement.detail)
+        final = rating_label(self.final)
+        if self.assessor_accepted:
+            basis = self.pie.assessor_basis or AssessorBasis.REVIEW
+            # a milestone has nothing measured: the assessor's reasons are the whole story
+            alone = self.achievement.reason == "milestone"
+            return Message.of(
+                f"rating.read.{basis.value}{'_alone' if alone else ''}",
+                detail=detail,
+                rating=final,
+                justification=self.pie.assessor_justification,
+            )
+        if self.final != self.computed:
+            return Message.of(
+                "rating.read.differs",
+                detail=detail,
+                computed=rating_label(self.computed),
+                rating=final,
+            )
+        return Message.of("rating.read.rated", detail=detail, rating=final)
 
 
 def rating_label(rating: Rating) -> Message:
@@ -111,8 +148,12 @@ def assess_pie(
     achievement = achieve(pie, m, not_comparable)
     computed = computed_rating(achievement, m)
     accepted = pie.assessor_rating is not None and bool(_justification(pie).strip())
-    final = pie.assessor_rating if accepted and pie.assessor_rating is not None else computed
     means = () if pie.published_mark is None else meaning(pie.published_mark, marks)
+    published = means[0] if len(means) == 1 else None
+    if accepted and pie.assessor_rating is not None:
+        final = pie.assessor_rating
+    else:
+        final = published or computed
     return Assessment(pie, result, pillar, sectors, achievement, computed, accepted, final, means)
 
 

@@ -17,15 +17,19 @@ def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
     sectors = {s.code: s.short.get(lang) for s in dataset.sectors}
     costs = {c.code: c.name.get(lang) for c in dataset.cost_categories}
     unions = {u.code: u.name.get(lang) for u in dataset.unions}
+    # an item that is a financial line or an income category reads as its name
+    items = {
+        **{c.code: c.name.get(lang) for c in dataset.income_categories},
+        **{line.code: line.name.get(lang) for line in dataset.financial_lines},
+    }
     parts = [_term("measure", subject["measure"], lang)] if "measure" in subject else []
     if "phase" in subject:
         parts.append(_term("phase", subject["phase"], lang))
     for dim, value in subject.items():
         if dim in ("measure", "phase"):
             continue
-        shown = {"sector": sectors, "cost_category": costs, "union": unions}.get(dim, {}).get(
-            value, value
-        )
+        names = {"sector": sectors, "cost_category": costs, "union": unions, "item": items}
+        shown = names.get(dim, {}).get(value, value)
         parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
     return " · ".join(parts)
 

@@ -12,24 +12,25 @@ from rbm.report.model import ChartView, Column, Row, TableView
 
 
 def pie_counts(ctx: Context, source: str) -> TableView:
-    """PIEs by rating: computed by the engine, and as Appendix A prints them."""
+    """PIEs by rating: as the report counts them, and in its performance tables (final
+    ratings)."""
     totals = ctx.ratings.totals.by_rating
     published = {(p.measure, p.note): p.published for p in ctx.ratings.published}
     rows = []
     for rating in Rating:
         printed = published.get(("pie_count", rating.value))
-        rows.append(Row(text(f"rating.{rating.value}"), (Decimal(totals.get(rating, 0)), printed)))
+        rows.append(Row(text(f"rating.{rating.value}"), (printed, Decimal(totals.get(rating, 0)))))
     rows.append(
         Row(
             text("report.row.total"),
-            (Decimal(ctx.ratings.totals.pies), published.get(("pie_count", "total"))),
+            (published.get(("pie_count", "total")), Decimal(ctx.ratings.totals.pies)),
             kind="total",
         )
     )
     rows.append(
         Row(
             text("report.row.indicators"),
-            (Decimal(ctx.ratings.totals.indicators), published.get(("indicator_count", "total"))),
+            (published.get(("indicator_count", "total")), Decimal(ctx.ratings.totals.indicators)),
         )
     )
     return TableView(
@@ -37,7 +38,7 @@ def pie_counts(ctx: Context, source: str) -> TableView:
         text("report.appendix.pie_counts"),
         text("report.unit.pies"),
         text("report.stub.rating"),
-        (Column(text("report.column.computed")), Column(text("report.column.published"))),
+        (Column(text("report.column.published")), Column(text("report.column.in_tables"))),
         tuple(rows),
         source,
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
 
+from rbm.i18n import text
 from rbm.report.build import (
     appendix,
     budget,
@@ -16,11 +17,13 @@ from rbm.report.build import (
     development,
     grid,
     income,
+    lines,
     overview,
     performance,
     projects,
 )
 from rbm.report.build.context import Context
+from rbm.report.build.narrative import narrative_section
 from rbm.report.build.spec import Spec
 from rbm.report.model import Block, ChartView, Paragraph, Section, TableView
 
@@ -44,22 +47,21 @@ def _src(b: Spec) -> str:
 
 BUILDERS: dict[str, Builder] = {
     "budget_table": grid.budget_table,
+    "narrative": lambda ctx, b: narrative_section(
+        ctx.told, b.id("narrative"), b.text("title") or text("report.section.untitled")
+    ),
     "text": lambda ctx, b: Paragraph(b.text("text")) if b.text("text") else None,  # type: ignore[arg-type]
     "performance": lambda ctx, b: performance.performance(ctx, b.prefer),
     "organizational_risks": lambda ctx, b: performance.risk_table(ctx, None),
     "ratings_by_pillar": lambda ctx, b: appendix.results_overview(ctx, _src(b)),
     "pie_counts": lambda ctx, b: appendix.pie_counts(ctx, _src(b)),
     "transfers": lambda ctx, b: budget.annex_1(ctx, _src(b)) if ctx.dataset.transfers else None,
-    "key_financials": lambda ctx, b: (
-        income.table_1(ctx, _src(b), b.get("items"), b.get("closing_items"))
-        if ctx.dataset.key_financials
-        else None
-    ),
-    "income": lambda ctx, b: income.table_2(ctx, _src(b)) if ctx.dataset.income_facts else None,
+    "key_financials": lambda ctx, b: income.table_1(ctx, b) if ctx.dataset.key_financials else None,
+    "income": lambda ctx, b: income.table_2(ctx, b) if ctx.dataset.income_facts else None,
     "income_shares": lambda ctx, b: income.figure_1(ctx, _src(b), _facts_source(b)),
-    "demand": lambda ctx, b: income.table_3(ctx, _src(b)),
-    "income_estimates": lambda ctx, b: income.annex_2(ctx, _src(b)),
-    "union_financials": lambda ctx, b: income.annex_6(ctx, _src(b)),
+    "demand": income.table_3,
+    "income_estimates": income.annex_2,
+    "union_financials": income.annex_6,
     "pillar_expenditure": lambda ctx, b: overview.pillar_expenditure(
         ctx, _src(b), _facts_source(b)
     ),
@@ -72,15 +74,16 @@ BUILDERS: dict[str, Builder] = {
         b.id("table-development"),
         b.get("split", {}).get("item"),
         b.text("split_label"),
+        bool(b.get("difference")),
     ),
     "development_share": lambda ctx, b: development.development_share(
-        ctx, _src(b), b.id("development-share")
+        ctx, _src(b), b.id("development-share"), bool(b.get("difference"))
     ),
     "development_by_result": lambda ctx, b: development.annex_12_results(ctx, _src(b)),
     "dashboard": lambda ctx, b: dashboards.dashboards(ctx, _sources(ctx, b)),
     "systems": projects.system_indicators,
-    "trust_funds": lambda ctx, b: projects.trust_fund_section(ctx, _src(b)),
-    "capital_master_plan": lambda ctx, b: projects.capital_master_plan(ctx, _src(b)),
+    "trust_funds": projects.trust_fund_section,
+    "capital_master_plan": projects.capital_master_plan,
 }
 
 
@@ -94,6 +97,10 @@ def build_block(ctx: Context, b: Spec) -> list[Block | Section]:
         if item is None or _empty(item):
             continue
         dressed = _dress(item, b) if len(items) == 1 else item
+        if isinstance(dressed, TableView):
+            dressed = lines.headed(dressed, b)
+            if b.get("footnotes"):
+                dressed = lines.footnoted(ctx, dressed)
         out.append(dressed if b.member is not None else _with_role(dressed, _role(b)))
     return out
 

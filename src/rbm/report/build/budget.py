@@ -12,6 +12,9 @@ from rbm.domain.text import Text
 from rbm.engine.transfers_report import transfer_report
 from rbm.i18n import text
 from rbm.report.build.context import Context
+from rbm.report.build.lines import TOTAL, Derived, Figures, Line, Spec_
+from rbm.report.build.lines import columns as line_columns
+from rbm.report.build.lines import rows as line_rows
 from rbm.report.build.pivot import Series, Spec, columns, rows
 from rbm.report.model import ChartView, Column, NumberFormat, Row, TableView, Value
 
@@ -121,30 +124,52 @@ def annex_1(ctx: Context, source: str) -> TableView:
 
 
 def annex_5(ctx: Context, source: str) -> TableView:
-    """Posts by sector and grade, P&B and after transfers."""
+    """Posts by sector and grade, P&B and after transfers, each with its total over the
+    grades, then the difference of the two per grade and in total."""
     grades = list(dict.fromkeys(p.grade for p in ctx.dataset.posts))
-    specs: list[Spec] = []
+    specs: list[Spec_] = []
     for phase in (PostPhase.APPROVED, PostPhase.ADJUSTED):
+        label = text(f"report.column.phase.{phase.value}")
+        total: dict[str, Decimal] = {}
         for grade in grades:
             amounts = {
                 p.sector: p.count
                 for p in ctx.dataset.posts
                 if p.phase == phase and p.grade == grade
             }
-            label = text(
-                "report.column.phase_grade",
-                phase=text(f"report.column.phase.{phase.value}"),
-                grade=grade,
+            for code, count in amounts.items():
+                total[code] = total.get(code, Decimal(0)) + count
+            amounts[TOTAL] = sum(amounts.values(), Decimal(0))
+            specs.append(
+                Figures(text("report.column.phase_grade", phase=label, grade=grade), amounts)
             )
-            specs.append(Series(label, amounts))
-    items = [(s.code, s.name) for s in ctx.dataset.sectors]
+        total[TOTAL] = sum(total.values(), Decimal(0))
+        grade_total = text("report.column.total")
+        specs.append(
+            Figures(text("report.column.phase_grade", phase=label, grade=grade_total), total)
+        )
+    width = len(grades) + 1
+    difference = text("report.column.difference")
+    for i in range(width):
+        which: str | Text = grades[i] if i < len(grades) else text("report.column.total")
+        specs.append(
+            Derived(
+                text("report.column.phase_grade", phase=difference, grade=which),
+                "difference",
+                width + i,
+                i,
+                format="integer",
+            )
+        )
+    sectors = [Line(s.name, s.code) for s in ctx.dataset.sectors]
+    body = line_rows([*sectors, Line(text("report.row.total"), TOTAL, "total")], specs, {})
     return TableView(
         "posts",
         text("report.annex.5"),
         text("report.unit.posts"),
         text("report.stub.sector"),
-        columns(specs),
-        rows(items, specs, text("report.row.total")),
+        line_columns(specs),
+        tuple(r for r in body if r.kind == "total" or any(v is not None for v in r.values)),
         source,
     )
 

@@ -18,6 +18,7 @@ from rbm.engine.headlines import Headlines, headlines
 from rbm.engine.rating import RatingReport, rating_report
 from rbm.engine.reconcile.facts import Figure, figure
 from rbm.i18n import text
+from rbm.report.build.narrative import Told, told
 from rbm.report.model import Note
 
 
@@ -27,6 +28,11 @@ class Context:
 
     dataset: Dataset
     notes: dict[str, list[Note]] = field(default_factory=dict)
+
+    @cached_property
+    def told(self) -> Told:
+        """The narratives not yet placed, by the part they belong to."""
+        return told(self.dataset)
 
     @property
     def langs(self) -> tuple[str, ...]:

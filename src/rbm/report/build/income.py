@@ -4,103 +4,86 @@ and demand for the registration systems."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from decimal import Decimal
 
 from rbm.domain.enums import FinancialPhase, IncomePhase, Unit
 from rbm.domain.money import convert
 from rbm.domain.text import Text
+from rbm.engine.finance.identities import evaluate, identities
 from rbm.engine.finance.ratios import percent
 from rbm.engine.headlines import key_lines
 from rbm.i18n import text
+from rbm.report.build import lines
 from rbm.report.build.context import Context
-from rbm.report.build.pivot import Ratio, Series, Spec, columns, depths, rows
+from rbm.report.build.lines import TOTAL, Derived, Figures, Line
+from rbm.report.build.pivot import Series, depths
+from rbm.report.build.pivot import columns as pivot_columns
+from rbm.report.build.spec import Spec
 from rbm.report.model import ChartView, Row, TableView
 
-
-def _in_millions(lines: dict[str, Decimal]) -> dict[str, Decimal]:
-    return {k: convert(v, Unit.THOUSAND, Unit.MILLION) for k, v in lines.items()}
+PHASES = (FinancialPhase.BUDGET, FinancialPhase.ACTUAL)
 
 
-def table_1(
-    ctx: Context, source: str, items: list[str] | None, closing: list[str] | None
-) -> TableView:
+def _implicit(items: list[Line], rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """Lines the package lists by default print only where they have a figure."""
+    return tuple(
+        row
+        for line, row in zip(items, rows, strict=True)
+        if line.item is None or any(v is not None for v in row.values)
+    )
+
+
+def table_1(ctx: Context, b: Spec) -> TableView:
     """Key financial data: the lines a specification lists (every line of the source by
     default), stored or derived by the identities, as the source prints them where it does
-    (millions); then the closing lines (net assets) when it lists them."""
+    (millions); then the closing lines (net assets, actual figures only) when it lists them."""
+    source = b.source or ""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
+    items = lines.parse(b, "items")
+    implicit = items is None
     if items is None:
-        items = [f.code for f in ctx.dataset.financial_lines if not source or f.source == source]
-    amounts = {
-        phase: _in_millions(
-            {**key_lines(ctx.dataset, phase), **_printed(ctx, source, "key_financial", phase.value)}
-        )
-        for phase in (FinancialPhase.BUDGET, FinancialPhase.ACTUAL)
-    }
-    ratios = _printed(ctx, source, "variance_pct")
-    specs: list[Spec] = [
-        Series(text("report.column.phase.budget"), amounts[FinancialPhase.BUDGET], "decimal1"),
-        Series(text("report.column.phase.actual"), amounts[FinancialPhase.ACTUAL], "decimal1"),
-        Ratio(text("report.column.actual_vs_budget"), 1, 0),
-    ]
-    body = [_with_ratio(r, code, ratios) for code, r in _line_rows(items, names, specs)]
-    if closing:
-        actual_only: list[Spec] = [
-            Series(text("report.column.phase.budget"), {}, "decimal1"),
-            Series(text("report.column.phase.actual"), amounts[FinancialPhase.ACTUAL], "decimal1"),
-            Ratio(text("report.column.actual_vs_budget"), 1, 0),
+        items = [
+            Line(None, f.code)
+            for f in ctx.dataset.financial_lines
+            if not source or f.source == source
         ]
-        body.append(Row(text("report.row.net_assets"), (None, None, None), kind="heading"))
-        body.extend(r for _, r in _line_rows(closing, names, actual_only))
+    closing = lines.parse(b, "closing_items") or []
+    printed = {p: lines.printed_figures(ctx, source, "key_financial", p.value) for p in PHASES}
+    budget, actual = (
+        Figures(
+            text(f"report.column.phase.{p.value}"),
+            key_lines(ctx.dataset, p),
+            printed[p],
+            "decimal1",
+        )
+        for p in PHASES
+    )
+    shown = lines.ratios(lines.printed_figures(ctx, source, "variance_pct", None))
+    # where the source prints its ratios, a line it prints none for shows none
+    ratio = Derived(text("report.column.actual_vs_budget"), "ratio", 1, 0, shown, bool(shown))
+    body = lines.rows(items, [budget, actual, ratio], names, "million")
+    if implicit:
+        body = _implicit(items, body)
+    if closing:
+        actual_only: list[lines.Spec_] = [Figures(budget.label, {}, {}, "decimal1"), actual, ratio]
+        heading = Row(text("report.row.net_assets"), (None, None, None), kind="heading")
+        body = (*body, heading, *lines.rows(closing, actual_only, names, "million"))
     return TableView(
         "key-financials",
         text("report.table.1"),
         ctx.unit("million"),
         text("report.stub.line"),
-        columns(specs),
-        tuple(body),
+        lines.columns([budget, actual, ratio]),
+        body,
         source or ", ".join(dict.fromkeys(f.source for f in ctx.dataset.key_financials)),
     )
-
-
-def _line_rows(
-    codes: list[str], names: dict[str, Text], specs: list[Spec]
-) -> list[tuple[str, Row]]:
-    found = rows(((code, names.get(code, Text.plain(code))) for code in codes), specs)
-    shown = [
-        code for code in codes if any(code in s.amounts for s in specs if isinstance(s, Series))
-    ]
-    return list(zip(shown, found, strict=True))
-
-
-def _printed(
-    ctx: Context, source: str, measure: str, phase: str | None = None
-) -> dict[str, Decimal]:
-    """The figures a source prints of one measure, by item ("union:item" for a union's;
-    "" for the total), in thousands for money: they win over the ones computed."""
-    out: dict[str, Decimal] = {}
-    for f in ctx.printed.values():
-        p = f.figure
-        if p.source != source or p.measure != measure or p.phase != phase:
-            continue
-        if p.sector or p.result or p.cost_category or p.year or p.excludes:
-            continue
-        key = f"{p.union}:{p.item}" if p.union else (p.item or "")
-        out.setdefault(key, f.amount if f.unit != "percent" else p.value)
-    return out
-
-
-def _with_ratio(row: Row, code: str, printed: dict[str, Decimal]) -> Row:
-    """Where the source prints its ratios, the line shows the printed one or none."""
-    if not printed:
-        return row
-    return replace(row, values=(*row.values[:-1], printed.get(code)))
 
 
 def _income(
     ctx: Context, source: str, phase: IncomePhase, year: int | None = None
 ) -> dict[str, Decimal]:
-    """Income per category and every parent category (thousands of the currency)."""
+    """Income per category, every parent category and the total (TOTAL), in thousands of
+    the currency."""
     parents = {c.code: c.parent for c in ctx.dataset.income_categories}
     out: dict[str, Decimal] = defaultdict(Decimal)
     for fact in ctx.dataset.income_facts:
@@ -116,15 +99,25 @@ def _income(
         while code is not None:
             out[code] += amount
             code = parents.get(code)
-    return dict(out)
+    found = dict(out)
+    if found:
+        found[TOTAL] = _total_income(found, ctx)
+    return found
 
 
 def _levels(ctx: Context) -> dict[str, int]:
     return depths({c.code: c.parent for c in ctx.dataset.income_categories})
 
 
-def _category_items(ctx: Context) -> list[tuple[str, Text]]:
-    return [(c.code, c.name) for c in ctx.dataset.income_categories]
+def _category_names(ctx: Context) -> dict[str, Text]:
+    return {c.code: c.name for c in ctx.dataset.income_categories}
+
+
+def _category_lines(ctx: Context) -> list[Line]:
+    """Every category in the package's order, indented by its depth, then the total."""
+    levels = _levels(ctx)
+    found = [Line(None, c.code, level=levels[c.code]) for c in ctx.dataset.income_categories]
+    return [*found, Line(text("report.row.total"), TOTAL, "total")]
 
 
 def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
@@ -132,47 +125,35 @@ def _total_income(amounts: dict[str, Decimal], ctx: Context) -> Decimal:
     return sum((v for k, v in amounts.items() if k in roots), Decimal(0))
 
 
-def table_2(ctx: Context, source: str) -> TableView:
-    """Income by source, estimate against actual (millions of the currency), as the source
-    prints its subtotals, totals and ratios where it does."""
-    amounts = {
-        phase: {
-            **_income(ctx, source, phase),
-            **{k: v for k, v in _printed(ctx, source, "income", phase.value).items() if k},
-        }
-        for phase in (IncomePhase.ESTIMATE, IncomePhase.ACTUAL)
-    }
-    estimate, actual = (
-        {k: convert(v, Unit.THOUSAND, Unit.MILLION) for k, v in amounts[phase].items()}
-        for phase in (IncomePhase.ESTIMATE, IncomePhase.ACTUAL)
-    )
-    specs: list[Spec] = [
-        Series(text("report.column.phase.estimate"), estimate, "decimal1"),
-        Series(text("report.column.phase.actual"), actual, "decimal1"),
-        Ratio(text("report.column.actual_vs_estimate"), 1, 0),
-    ]
-    ratios = _printed(ctx, source, "variance_pct")
-    items = _category_items(ctx)
-    body = list(rows(items, specs, levels=_levels(ctx)))
-    shown = [code for code, _ in items if code in estimate or code in actual]
-    body = [_with_ratio(r, code, ratios) for code, r in zip(shown, body, strict=True)]
-    totals = []
-    for phase, values in ((IncomePhase.ESTIMATE, estimate), (IncomePhase.ACTUAL, actual)):
-        printed = _printed(ctx, source, "income", phase.value).get("")
-        totals.append(
-            _total_income(values, ctx)
-            if printed is None
-            else convert(printed, Unit.THOUSAND, Unit.MILLION)
+def table_2(ctx: Context, b: Spec) -> TableView:
+    """Income by source, estimate against actual (millions of the currency): the lines a
+    specification lists (every category and the total by default), as the source prints
+    its subtotals, totals and ratios where it does."""
+    source = b.source or ""
+    specs: list[lines.Spec_] = [
+        Figures(
+            text(f"report.column.phase.{phase.value}"),
+            _income(ctx, source, phase),
+            lines.printed_figures(ctx, source, "income", phase.value),
+            "decimal1",
         )
-    rate = ratios.get("", percent(totals[1], totals[0]))
-    body.append(Row(text("report.row.total"), (*totals, rate), kind="total"))
+        for phase in (IncomePhase.ESTIMATE, IncomePhase.ACTUAL)
+    ]
+    shown = lines.ratios(lines.printed_figures(ctx, source, "variance_pct", None))
+    specs.append(
+        Derived(text("report.column.actual_vs_estimate"), "ratio", 1, 0, shown, bool(shown))
+    )
+    items = lines.parse(b, "items")
+    body = lines.rows(items or _category_lines(ctx), specs, _category_names(ctx), "million")
+    if items is None:
+        body = _implicit(_category_lines(ctx), body)
     return TableView(
         "income",
         text("report.table.2"),
         ctx.unit("million"),
         text("report.stub.income"),
-        columns(specs),
-        tuple(body),
+        lines.columns(specs),
+        body,
         source or ", ".join(dict.fromkeys(f.source for f in ctx.dataset.income_facts)),
     )
 
@@ -190,19 +171,20 @@ def figure_1(ctx: Context, source: str, facts_source: str) -> ChartView:
         text("report.figure.1"),
         text("report.unit.percent"),
         text("report.stub.income"),
-        columns([Series(text("report.column.share"), {}, "percent1")]),
+        pivot_columns([Series(text("report.column.share"), {}, "percent1")]),
         data,
         source,
     )
     return ChartView("income-shares", table.title, text("report.figure.1.desc"), "donut", table)
 
 
-def table_3(ctx: Context, source: str) -> TableView:
-    """Demand for the registration systems, estimate against actual, with the subtotals and
-    ratios the source prints."""
+def table_3(ctx: Context, b: Spec) -> TableView:
+    """Demand for the registration systems, estimate against actual: the lines a
+    specification lists (each union's measures and printed subtotals by default), with the
+    subtotals and ratios the source prints."""
+    source = b.source or ""
     unions = {u.code: u.name for u in ctx.dataset.unions}
-    estimate: dict[str, Decimal] = {}
-    actual: dict[str, Decimal] = {}
+    computed: dict[str, dict[str, Decimal]] = {"estimate": {}, "actual": {}}
     codes: list[str] = []
     for v in ctx.dataset.demand_volumes:
         if v.source != source or v.year is not None:
@@ -210,101 +192,149 @@ def table_3(ctx: Context, source: str) -> TableView:
         code = f"{v.union}:{v.measure}"
         if code not in codes:
             codes.append(code)
-        (estimate if v.phase.value == "estimate" else actual)[code] = v.value
-    for phase, values in (("estimate", estimate), ("actual", actual)):
-        for code, value in _printed(ctx, source, "demand", phase).items():
-            if code not in codes:  # a subtotal the source prints after its union's lines
+        computed[v.phase.value][code] = v.value
+    printed = {
+        phase: lines.printed_figures(ctx, source, "demand", phase, unions=True)
+        for phase in computed
+    }
+    for found in printed.values():
+        for code in found:
+            if code not in codes and ":" in code:  # a subtotal printed after its union's lines
                 union = code.split(":")[0]
                 last = max(i for i, c in enumerate(codes) if c.startswith(f"{union}:"))
                 codes.insert(last + 1, code)
-            values.setdefault(code, value)
-    items = []
+    names = {}
     for code in codes:
         union, measure = code.split(":")
-        label = text(f"report.demand.{measure}")
-        name = unions[union]
-        items.append((code, Text.join(" ", name, label)))
-    specs: list[Spec] = [
-        Series(text("report.column.phase.estimate"), estimate),
-        Series(text("report.column.phase.actual"), actual),
-        Ratio(text("report.column.actual_vs_estimate"), 1, 0),
+        names[code] = Text.join(" ", unions[union], text(f"report.demand.{measure}"))
+    shown = lines.ratios(lines.printed_figures(ctx, source, "variance_pct", None, unions=True))
+    specs: list[lines.Spec_] = [
+        Figures(text(f"report.column.phase.{phase}"), computed[phase], printed[phase])
+        for phase in computed
     ]
-    ratios = _printed(ctx, source, "variance_pct")
-    body = rows(items, specs)
-    shown = [c for c, _ in items if c in estimate or c in actual]
+    specs.append(
+        Derived(text("report.column.actual_vs_estimate"), "ratio", 1, 0, shown, bool(shown))
+    )
+    items = lines.parse(b, "items")
+    implicit = [Line(None, code) for code in codes]
+    body = lines.rows(items or implicit, specs, names)
     return TableView(
         "demand",
         text("report.table.3"),
         text("report.unit.count"),
         text("report.stub.demand"),
-        columns(specs),
-        tuple(_with_ratio(r, c, ratios) for c, r in zip(shown, body, strict=True)),
+        lines.columns(specs),
+        body if items else _implicit(implicit, body),
         source,
     )
 
 
-def annex_2(ctx: Context, source: str) -> TableView:
-    """Income estimates by year, original and updated (thousands of the currency)."""
-    series = [
-        Series(
-            text(
-                "report.column.phase_year",
-                phase=text(f"report.column.phase.{phase.value}"),
-                year=str(year),
-            ),
-            _income(ctx, source, phase, year),
+def annex_2(ctx: Context, b: Spec) -> TableView:
+    """Income estimates by year and for the whole period, original and updated (thousands
+    of the currency), as the source prints its subtotals and totals where it does."""
+    source = b.source or ""
+    specs: list[lines.Spec_] = []
+    years = ctx.dataset.biennium.years
+    for phase in (IncomePhase.ESTIMATE, IncomePhase.UPDATED):
+        label = text(f"report.column.phase.{phase.value}")
+        by_year = []
+        for year in years:
+            by_year.append(_income(ctx, source, phase, year))
+            specs.append(
+                Figures(
+                    text("report.column.phase_year", phase=label, year=str(year)),
+                    by_year[-1],
+                    lines.printed_figures(ctx, source, "income", phase.value, year),
+                )
+            )
+        period: dict[str, Decimal] = defaultdict(Decimal)
+        for amounts in by_year:
+            for code, amount in amounts.items():
+                period[code] += amount
+        specs.append(
+            Figures(
+                text("report.column.phase_biennium", phase=label),
+                dict(period),
+                lines.printed_figures(ctx, source, "income", phase.value),
+            )
         )
-        for phase in (IncomePhase.ESTIMATE, IncomePhase.UPDATED)
-        for year in ctx.dataset.biennium.years
-    ]
-    specs: list[Spec] = list(series)
-    body = list(rows(_category_items(ctx), specs, levels=_levels(ctx)))
-    body.append(
-        Row(
-            text("report.row.total"),
-            tuple(_total_income(s.amounts, ctx) for s in series),
-            kind="total",
-        )
-    )
+    items = lines.parse(b, "items")
+    body = lines.rows(items or _category_lines(ctx), specs, _category_names(ctx), "thousand")
     return TableView(
         "income-estimates",
         text("report.annex.2"),
         ctx.unit("thousand"),
         text("report.stub.income"),
-        columns(specs),
-        tuple(body),
+        lines.columns(specs),
+        body if items else _implicit(_category_lines(ctx), body),
         source,
     )
 
 
-def annex_6(ctx: Context, source: str) -> TableView:
-    """Key financial data by union, budget and actual (thousands of the currency)."""
+def _derive(ctx: Context, stored: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The stored lines and every line the identities derive from them."""
+    found = dict(stored)
+    stated = identities(ctx.dataset.financial_lines)
+    changed = True
+    while changed:
+        changed = False
+        for identity in stated:
+            if identity.total in found:
+                continue
+            value = evaluate(identity, found)
+            if value is not None:
+                found[identity.total] = value
+                changed = True
+    return found
+
+
+def annex_6(ctx: Context, b: Spec) -> TableView:
+    """Key financial data by union and for all unions together, budget and actual
+    (thousands of the currency): stored, derived by the identities, or as the source prints
+    them; the lines a specification lists (every line the source has figures for by
+    default)."""
+    source = b.source or ""
     names = {line.code: line.name for line in ctx.dataset.financial_lines}
-    specs: list[Spec] = []
+    facts = [k for k in ctx.dataset.key_financials if k.source == source and k.year is None]
+    specs: list[lines.Spec_] = []
     for union in ctx.dataset.unions:
-        for phase in (FinancialPhase.BUDGET, FinancialPhase.ACTUAL):
-            amounts = {
-                k.line: convert(k.amount, k.unit, Unit.THOUSAND)
-                for k in ctx.dataset.key_financials
-                if k.union == union.code and k.phase == phase and k.source == source
+        for phase in PHASES:
+            stored = {
+                k.line: lines.in_thousands(k.amount, k.unit)
+                for k in facts
+                if k.union == union.code and k.phase == phase
             }
             label = text(
                 "report.column.union_phase",
                 union=union.name,
                 phase=text(f"report.column.phase.{phase.value}"),
             )
-            specs.append(Series(label, amounts))
-    seen: list[str] = []
-    for k in ctx.dataset.key_financials:
-        if k.source == source and k.line not in seen:
-            seen.append(k.line)
-    items = [(code, names.get(code, Text.plain(code))) for code in seen]
+            printed = lines.printed_figures(
+                ctx, source, "key_financial", phase.value, union=union.code
+            )
+            specs.append(Figures(label, _derive(ctx, stored), printed))
+    for phase in PHASES:
+        together: dict[str, Decimal] = defaultdict(Decimal)
+        for k in facts:  # the unions' facts and those of no union (printed in the total only)
+            if k.phase == phase:
+                together[k.line] += lines.in_thousands(k.amount, k.unit)
+        label = text(
+            "report.column.union_phase",
+            union=text("report.column.total"),
+            phase=text(f"report.column.phase.{phase.value}"),
+        )
+        printed = lines.printed_figures(ctx, source, "key_financial", phase.value)
+        specs.append(Figures(label, _derive(ctx, dict(together)), printed))
+    items = lines.parse(b, "items")
+    if items is None:
+        seen = list(dict.fromkeys(k.line for k in facts))
+        items = [Line(None, code) for code in seen]
     return TableView(
         "union-financials",
         text("report.annex.6"),
         ctx.unit("thousand"),
         text("report.stub.line"),
-        columns(specs),
-        rows(items, specs),
+        lines.columns(specs),
+        lines.rows(items, specs, names, "thousand"),
         source,
     )

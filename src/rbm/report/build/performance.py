@@ -3,30 +3,40 @@ each PIE's computed rating and explanation, and the risk tables."""
 
 from __future__ import annotations
 
-from rbm.domain.enums import BudgetPhase, Rating
-from rbm.domain.framework import Highlight
+from collections.abc import Callable
+
+from rbm.domain.enums import BudgetPhase, FootnoteScope
+from rbm.domain.framework import Footnote, Highlight
+from rbm.domain.risks import Risk
 from rbm.domain.text import Text
 from rbm.engine.rating import Assessment
 from rbm.i18n import joined, text
 from rbm.report.build.context import Context
-from rbm.report.model import Column, Paragraph, Row, Section, TableView
+from rbm.report.model import Column, Note, Paragraph, Row, Section, TableView
 
 EXECUTED = BudgetPhase.EXECUTED
 
 
-def _explanation(ctx: Context, a: Assessment) -> Text:
-    return Text.build(ctx.langs, a.explain)
+def _reading(ctx: Context, a: Assessment) -> Text:
+    return Text.build(ctx.langs, a.reading.text)
+
+
+def footnote_marker(note: Footnote) -> str:
+    """A footnote as its row cites it: the source's number, else its id."""
+    return str(note.number) if note.number is not None else note.id
 
 
 def pie_table(ctx: Context, result: str) -> TableView:
-    """One row per PIE of an expected result: what was measured, against what, and the rating."""
+    """One row per PIE of an expected result: what was measured, against what, the final
+    rating and what it rests on; the source's footnotes on their rows."""
     indicators = {i.id: i for i in ctx.dataset.indicators if i.result == result}
-    # published marks are a column only for a package that has them
-    marked = bool(ctx.dataset.biennium.settings.marks) or any(
-        p.published_mark for p in ctx.dataset.pies
-    )
-    keys = ("baseline", "target", "actual", "rating", *(("mark",) if marked else ()), "explanation")
-    rows = []
+    footnotes: dict[tuple[FootnoteScope, str], list[Footnote]] = {}
+    for f in ctx.dataset.footnotes:
+        footnotes.setdefault((f.scope, f.ref), []).append(f)
+    keys = ("baseline", "target", "actual", "rating", "explanation")
+    rows: list[Row] = []
+    notes: list[Note] = []
+    seen: set[str] = set()
     for a in ctx.ratings.assessments:
         pie = a.pie
         if pie.indicator not in indicators:
@@ -34,7 +44,18 @@ def pie_table(ctx: Context, result: str) -> TableView:
         label = indicators[pie.indicator].text
         if pie.segment:
             label = text("format.parenthetical", text=label, note=pie.segment)
-        mark = (_mark(ctx, pie.published_mark),) if marked else ()
+        cited = [
+            *(
+                ()
+                if pie.indicator in seen
+                else footnotes.get((FootnoteScope.INDICATOR, pie.indicator), ())
+            ),
+            *footnotes.get((FootnoteScope.PIE, pie.id), ()),
+        ]
+        seen.add(pie.indicator)
+        for f in cited:
+            if all(n.id != footnote_marker(f) for n in notes):
+                notes.append(Note(footnote_marker(f), f.text))
         rows.append(
             Row(
                 label,
@@ -43,9 +64,9 @@ def pie_table(ctx: Context, result: str) -> TableView:
                     pie.target_text,
                     pie.actual_text,
                     text(f"rating.{a.final.value}"),
-                    *mark,
-                    _explanation(ctx, a),
+                    _reading(ctx, a),
                 ),
+                notes=tuple(footnote_marker(f) for f in cited),
             )
         )
     columns = tuple(Column(text(f"report.column.{key}"), "text") for key in keys)
@@ -57,33 +78,43 @@ def pie_table(ctx: Context, result: str) -> TableView:
         columns,
         tuple(rows),
         next((p.source for p in ctx.dataset.pies if p.indicator in indicators), ""),
+        tuple(notes),
+    )
+
+
+def _evolution(risk: Risk) -> Text | None:
+    """How a risk evolved: whether it materialized, and its exposure over the period."""
+    parts = []
+    if risk.materialized is not None:
+        parts.append(text(f"report.risk.materialized.{str(risk.materialized).lower()}"))
+    if risk.exposure is not None:
+        parts.append(text(f"report.risk.exposure.{risk.exposure.value}"))
+    if not parts:
+        return None
+    return (
+        parts[0]
+        if len(parts) == 1
+        else text("report.risk.evolution", materialized=parts[0], exposure=parts[1])
     )
 
 
 def risk_table(ctx: Context, result: str | None) -> TableView | None:
+    """The risks of an expected result (or the organization's), with the columns the data
+    fill: appetite, evolution, mitigation and its effect, the owner."""
     risks = [r for r in ctx.dataset.risks if r.result == result]
     if not risks:
         return None
-    rows = []
-    for risk in risks:
-        materialized = (
-            text("report.risk.unknown")
-            if risk.materialized is None
-            else text(
-                "report.risk.materialized" if risk.materialized else "report.risk.not_materialized"
-            )
-        )
-        exposure = (
-            text(f"report.exposure.{risk.exposure.value}")
-            if risk.exposure
-            else text("report.risk.unknown")
-        )
-        owner = ctx.sectors.get(risk.owner_sector or "", text("report.risk.unknown"))
-        rows.append(Row(risk.risk, (materialized, exposure, risk.mitigation, owner)))
-    columns = tuple(
-        Column(text(f"report.column.{key}"), "text")
-        for key in ("materialized", "exposure", "mitigation", "owner")
-    )
+    cells: dict[str, Callable[[Risk], Text | None]] = {
+        "appetite": lambda r: (
+            text(f"report.risk.appetite.{r.appetite.value}") if r.appetite else None
+        ),
+        "evolution": _evolution,
+        "mitigation": lambda r: r.mitigation or None,
+        "owner": lambda r: ctx.sectors.get(r.owner_sector) if r.owner_sector else None,
+    }
+    filled = [key for key, cell in cells.items() if any(cell(r) is not None for r in risks)]
+    rows = [Row(risk.risk, tuple(cells[key](risk) for key in filled)) for risk in risks]
+    columns = tuple(Column(text(f"report.column.risk_{key}"), "text") for key in filled)
     table_id = f"risks-{result}" if result else "risks-organizational"
     return TableView(
         table_id,
@@ -152,20 +183,3 @@ def performance(ctx: Context, prefer: list[str]) -> list[Section]:
         )
         pillars.append(Section(f"pillar-{pillar.code}", pillar.name, intro, tuple(results)))
     return pillars
-
-
-def _mark(ctx: Context, mark: str | None) -> Text:
-    """A published mark as the ratings it stands for in the package's vocabulary."""
-    if not mark:
-        return text("report.mark.none")
-    means = ctx.dataset.biennium.settings.marks.get(mark)
-    if not means:
-        return Text.plain(mark)
-    names = [text(f"rating.{r.value}") for r in Rating if r in means]
-    if len(names) == 1:
-        return names[0]
-    return text(
-        "report.mark.either",
-        first=joined(names[:-1]),
-        last=names[-1],
-    )

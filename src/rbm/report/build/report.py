@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from rbm.domain.dataset import Dataset
 from rbm.domain.organization import Source
 from rbm.domain.text import Text
-from rbm.engine.reconcile.describe import describe
+from rbm.engine.reconcile.describe import describe, number_text
 from rbm.engine.reconcile.findings import FindingClass
 from rbm.engine.reconcile.run import reconcile
-from rbm.i18n import text
+from rbm.i18n import joined, localized, text
 from rbm.report.build.blocks import build_block
 from rbm.report.build.context import Context
+from rbm.report.build.narrative import place
 from rbm.report.build.spec import Spec, members
 from rbm.report.model import Block, Note, ReportView, Section, TableView
 from rbm.report.spec.load import default_spec
@@ -27,7 +29,9 @@ def build_report(dataset: Dataset) -> ReportView:
     spec = dataset.report_spec or default_spec()
     sections = [s for raw in spec["sections"] for s in build_sections(ctx, raw)]
     notes = difference_notes(dataset)
-    title = Spec(spec, ctx).text("title")
+    sections = [place(section, ctx.told) for section in sections]
+    top = Spec(spec, ctx)
+    title = top.text("title")
     b = dataset.biennium
     return ReportView(
         title or text("report.title", biennium=b.period),
@@ -36,6 +40,8 @@ def build_report(dataset: Dataset) -> ReportView:
         tuple(_with_notes(section, notes) for section in sections),
         ctx.langs,
         tuple((source.id, citation(source, ctx.langs)) for source in dataset.sources),
+        str(spec.get("symbol", "")),
+        top.text("date"),
     )
 
 
@@ -89,22 +95,14 @@ def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:
     """Per source, a note for each real difference reconciliation finds in it: the report's
     tables show computed figures, so where a printed one differs, the note says so."""
     notes: dict[str, list[Text]] = {}
-    titles = {src.id: src.title for src in dataset.sources}
-
     langs = dataset.biennium.settings.languages
+    sources = {src.id: citation(src, langs) for src in dataset.sources}
 
-    def named(sources: str) -> Text:
-        """Sources by id in the source language (as its text cites them), by title in the
-        others."""
-        ids = sources.split(", ")
-        return Text.build(
-            langs,
-            lambda lang: (
-                ", ".join(ids)
-                if lang == langs[0]
-                else "; ".join(titles[i].get(lang) if i in titles else i for i in ids)
-            ),
-        )
+    def cited(ids: str) -> Text:
+        return joined([sources.get(i, Text.plain(i)) for i in ids.split(", ")])
+
+    def figure(value: Decimal) -> Text:
+        return Text.build(langs, partial(localized, number_text(value)))
 
     for finding in reconcile(dataset).findings:
         if finding.klass != FindingClass.DIFFERENCE:
@@ -118,10 +116,10 @@ def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:
         note = text(
             key,
             what=what,
-            left=f"{finding.left.value:,}",
-            left_source=named(finding.left.source),
-            right=f"{finding.right.value:,}",
-            right_source=named(finding.right.source),
+            left=figure(finding.left.value),
+            left_source=cited(finding.left.source),
+            right=figure(finding.right.value),
+            right_source=cited(finding.right.source),
             unit=finding.unit,
             total=finding.params.get("total", ""),
         )
