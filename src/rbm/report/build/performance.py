@@ -156,6 +156,23 @@ def _highlight(h: Highlight) -> Text:
     )
 
 
+def _source_notes(ctx: Context, pillar: str) -> Section | None:
+    """The footnotes of a pillar's narrative (those on its sources, not on a row), as the
+    pillar's last section."""
+    codes = {r.code for r in ctx.dataset.results if r.pillar == pillar}
+    indicators = {i.id for i in ctx.dataset.indicators if i.result in codes}
+    sources = {p.source for p in ctx.dataset.pies if p.indicator in indicators}
+    sources |= {r.source for r in ctx.dataset.risks if r.result in codes}
+    notes = [
+        Paragraph(f.text.prefixed(f"{footnote_marker(f)} "))
+        for f in ctx.dataset.footnotes
+        if f.scope == FootnoteScope.SOURCE and f.ref in sources
+    ]
+    if not notes:
+        return None
+    return Section(f"notes-{pillar}", text("report.section.notes"), tuple(notes))
+
+
 def performance(ctx: Context, prefer: list[str]) -> list[Section]:
     """A section per pillar, and in it one per expected result."""
     pillars = []
@@ -176,6 +193,9 @@ def performance(ctx: Context, prefer: list[str]) -> list[Section]:
                     tuple(blocks),
                 )
             )
+        notes = _source_notes(ctx, pillar.code)
+        if notes is not None:
+            results.append(notes)
         highlights = [h for h in ctx.dataset.highlights if h.pillar == pillar.code]
         intro = (
             *(Paragraph(_highlight(h)) for h in highlights),
