@@ -16,7 +16,7 @@ from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Re
 from rbm.datapackage.settings import PHASES
 from rbm.datapackage.writer import write_resource
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import BudgetPhase, FootnoteScope, Rating
+from rbm.domain.enums import BudgetPhase, FootnoteScope, NarrativeRef, Rating
 from rbm.domain.organization import Biennium
 from rbm.domain.settings import FULLY_AT, PARTIALLY_AT
 from rbm.domain.text import Text
@@ -207,6 +207,12 @@ def _fix_rules(dataset: Dataset) -> Dataset:
         f if f.ref in known[f.scope.value] else replace(f, scope=FootnoteScope.SOURCE, ref=anchor)
         for f in dataset.footnotes
     )
+    compared = {
+        NarrativeRef.PIE_BASELINE: known["pie"],
+        NarrativeRef.PIE_ACTUAL: known["pie"],
+        NarrativeRef.PUBLISHED: {x.id for x in dataset.published_figures},
+    }
+    quoted = tuple(f for f in dataset.narrative_figures if f.ref in compared[f.compares])
     marks = dataset.biennium.settings.marks
     pies = tuple(
         p if p.published_mark in marks else replace(p, published_mark=None) for p in dataset.pies
@@ -217,6 +223,7 @@ def _fix_rules(dataset: Dataset) -> Dataset:
         transfers=transfers,
         sectors=sectors,
         footnotes=footnotes,
+        narrative_figures=quoted,
         pies=pies,
     )
 

@@ -71,6 +71,22 @@ def test_footnote_must_point_at_something(example: Path) -> None:
     assert report.flatten("type", "row", "column", "value") == [["footnote-ref", 3, "ref", "nope"]]
 
 
+def test_a_narrative_figure_is_compared_with_something_that_exists(example: Path) -> None:
+    add_resource(
+        example,
+        "narratives",
+        "id,ref,order,heading_zh,heading_en,text_zh,text_en,source\nN-1,overview,1,,,文,Text,R1\n",
+    )
+    add_resource(
+        example,
+        "narrative_figures",
+        "id,narrative,value,half,compares,ref,source\n"
+        "NF-1,N-1,5,,pie_actual,1.1-01.1,R1\nNF-2,N-1,5,,published,nope,R1\n",
+    )
+    report = read_package(example).report
+    assert report.flatten("type", "row", "column", "value") == [["foreign-key", 3, "ref", "nope"]]
+
+
 def test_cost_category_cycle(example: Path) -> None:
     header = "code,parent,name_zh,name_en,order,personnel,source\n"
     add_resource(

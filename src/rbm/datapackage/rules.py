@@ -10,7 +10,7 @@ from rbm.datapackage.cells import format_decimal
 from rbm.datapackage.descriptor import DESCRIPTOR
 from rbm.datapackage.errors import DataError
 from rbm.domain.dataset import Dataset
-from rbm.domain.enums import BudgetPhase, FootnoteScope, Unit
+from rbm.domain.enums import BudgetPhase, FootnoteScope, NarrativeRef, Unit
 from rbm.domain.money import convert
 from rbm.engine.finance.identities import parse
 from rbm.engine.rating.marks import allowed
@@ -34,6 +34,7 @@ def check_rules(dataset: Dataset, lines: Lines, files: Files) -> list[DataError]
         *_negative_expenditure(dataset, lines, files),
         *_transfers_balance(dataset, files),
         *_footnote_refs(dataset, lines, files),
+        *_narrative_refs(dataset, lines, files),
         *_hierarchy_cycles("cost_categories", dataset.cost_categories, lines, files),
         *_hierarchy_cycles("income_categories", dataset.income_categories, lines, files),
         *_single_unallocated(dataset, lines, files),
@@ -148,6 +149,27 @@ def _footnote_refs(dataset: Dataset, lines: Lines, files: Files) -> Iterable[Dat
                 "ref",
                 note.ref,
                 {"scope": note.scope.value},
+            )
+
+
+def _narrative_refs(dataset: Dataset, lines: Lines, files: Files) -> Iterable[DataError]:
+    """A narrative's figure is compared with a PIE or a printed figure that exists."""
+    pies = {x.id for x in dataset.pies}
+    known: dict[NarrativeRef, tuple[str, set[str]]] = {
+        NarrativeRef.PIE_BASELINE: ("pies", pies),
+        NarrativeRef.PIE_ACTUAL: ("pies", pies),
+        NarrativeRef.PUBLISHED: ("published_figures", {x.id for x in dataset.published_figures}),
+    }
+    for i, figure in enumerate(dataset.narrative_figures):
+        resource, ids = known[figure.compares]
+        if figure.ref not in ids:
+            yield DataError(
+                "foreign-key",
+                files["narrative_figures"],
+                lines["narrative_figures"][i],
+                "ref",
+                figure.ref,
+                {"fields": "id", "resource": resource},
             )
 
 

@@ -28,6 +28,7 @@ from rbm.domain.framework import (
     Indicator,
     IndicatorSector,
     Narrative,
+    NarrativeFigure,
     Pie,
     Pillar,
     Sector,
@@ -60,6 +61,7 @@ class Dataset:
     pies: tuple[Pie, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     narratives: tuple[Narrative, ...] = ()
+    narrative_figures: tuple[NarrativeFigure, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     risks: tuple[Risk, ...] = ()
     budget_facts: tuple[BudgetFact, ...] = ()

@@ -99,6 +99,15 @@ class AssessorBasis(StrEnum):
     PERFORMANCE_TEXT = "performance_text"
 
 
+class NarrativeRef(StrEnum):
+    """What a narrative's figure is compared with: a PIE's baseline or performance value,
+    or a figure a table prints."""
+
+    PIE_BASELINE = "pie_baseline"
+    PIE_ACTUAL = "pie_actual"
+    PUBLISHED = "published"
+
+
 class FootnoteKind(StrEnum):
     NOTE = "note"
     CORRECTION = "correction"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rbm.domain.enums import AssessorBasis, FootnoteKind, FootnoteScope, Rating, TargetKind
+from rbm.domain.enums import (
+    AssessorBasis,
+    FootnoteKind,
+    FootnoteScope,
+    NarrativeRef,
+    Rating,
+    TargetKind,
+)
 from rbm.domain.text import Text
 
 
@@ -109,6 +116,21 @@ class Narrative:
     order: int
     heading: Text
     text: Text
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class NarrativeFigure:
+    """A figure a narrative quotes, in the unit of what it is compared with (`compares`:
+    a PIE's value or a printed figure, `ref` its id); `half` is how far the narrative's
+    rounding can move it (none: it is exact)."""
+
+    id: str
+    narrative: str
+    value: Decimal
+    half: Decimal | None
+    compares: NarrativeRef
+    ref: str
     source: str
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase, FinancialPhase, Unit
 from rbm.domain.money import convert
-from rbm.engine.finance.identities import evaluate, identities
+from rbm.engine.finance.identities import derive
 from rbm.engine.finance.ratios import utilization
 from rbm.engine.transfers_report import by_sector
 
@@ -32,18 +32,7 @@ def key_lines(
     for fact in dataset.key_financials:
         if fact.union is None and fact.phase == phase and fact.year is None:
             lines.setdefault(fact.line, convert(fact.amount, fact.unit, Unit.THOUSAND))
-    stated = identities(dataset.financial_lines)
-    changed = True
-    while changed:
-        changed = False
-        for identity in stated:
-            if identity.total in lines:
-                continue
-            value = evaluate(identity, lines)
-            if value is not None:
-                lines[identity.total] = value
-                changed = True
-    return lines
+    return derive(dataset.financial_lines, lines)
 
 
 def _chosen(dataset: Dataset) -> tuple[str, ...]:

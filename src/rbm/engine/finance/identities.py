@@ -53,3 +53,21 @@ def evaluate(identity: Identity, lines: Mapping[str, Decimal]) -> Decimal | None
     if any(line not in lines for line, _ in identity.parts):
         return None
     return sum((lines[line] * sign for line, sign in identity.parts), Decimal(0))
+
+
+def derive(lines: Iterable[FinancialLine], stored: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """The stored lines and every line the identities derive from them, in as many passes
+    as it takes (a total may be a term of another)."""
+    found = dict(stored)
+    stated = identities(lines)
+    changed = True
+    while changed:
+        changed = False
+        for identity in stated:
+            if identity.total in found:
+                continue
+            value = evaluate(identity, found)
+            if value is not None:
+                found[identity.total] = value
+                changed = True
+    return found

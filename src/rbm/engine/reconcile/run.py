@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rbm.domain.dataset import Dataset
-from rbm.engine.reconcile import accounts, projects, ratios, sums
+from rbm.engine.reconcile import accounts, narratives, projects, ratios, sums
 from rbm.engine.reconcile.facts import figures as published
 from rbm.engine.reconcile.findings import Finding, Reconciliation
 from rbm.engine.reconcile.ledger import Ledger
@@ -45,6 +45,7 @@ def reconcile(dataset: Dataset, settings: Settings | None = None) -> Reconciliat
     findings.extend(projects.cmp_against_annex_6(dataset, settings))
     findings.extend(projects.trust_funds(dataset, settings))
     findings.extend(ratios.utilization_basis(lookup, figures, settings))
+    findings.extend(narratives.narrative_figures(dataset))
     checked.update(f.left.ref or "" for f in findings if f.check == "published_pair")
     checked.update(f.right.ref or "" for f in findings if f.check == "published_pair")
     unchecked = tuple(f.figure.id for f in figures if f.figure.id not in checked)

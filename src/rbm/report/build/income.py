@@ -9,7 +9,7 @@ from decimal import Decimal
 from rbm.domain.enums import FinancialPhase, IncomePhase, Unit
 from rbm.domain.money import convert
 from rbm.domain.text import Text
-from rbm.engine.finance.identities import evaluate, identities
+from rbm.engine.finance.identities import derive
 from rbm.engine.finance.ratios import percent
 from rbm.engine.headlines import key_lines
 from rbm.i18n import text
@@ -273,19 +273,7 @@ def annex_2(ctx: Context, b: Spec) -> TableView:
 
 def _derive(ctx: Context, stored: dict[str, Decimal]) -> dict[str, Decimal]:
     """The stored lines and every line the identities derive from them."""
-    found = dict(stored)
-    stated = identities(ctx.dataset.financial_lines)
-    changed = True
-    while changed:
-        changed = False
-        for identity in stated:
-            if identity.total in found:
-                continue
-            value = evaluate(identity, found)
-            if value is not None:
-                found[identity.total] = value
-                changed = True
-    return found
+    return derive(ctx.dataset.financial_lines, stored)
 
 
 def annex_6(ctx: Context, b: Spec) -> TableView:
