@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    := build
 WORKERS ?= 1
 
-.PHONY: report test lint venv clean docs bench-web
+.PHONY: report test lint venv clean docs bench-web layout
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,29 @@ bench-web: $(STAMP)
 	scripts/system-deps bench
 	mkdir -p $(OUT)
 	$(BIN)/python -m bench.web --workers $(WORKERS) --json $(OUT)/bench-web.json
+
+## layout: the layout check of the PDFs (WIPO in zh and en, the second example in its
+## languages): pages, pages under 25 % filled, text outside, narrow cells, tall charts
+## (docs/report.md, "Layout check"); the PDFs are rebuilt when a source changed
+LAYOUT := $(OUT)/layout
+LAYOUT_SOURCES := $(shell find src/rbm examples/northwind-2026-28 -type f -not -path '*/__pycache__/*')
+
+$(LAYOUT)/wipo/.built: $(STAMP) $(LAYOUT_SOURCES)
+	mkdir -p $(@D)
+	$(BIN)/rbm --db sqlite:///$(LAYOUT)/wipo.db load wipo-2024-25 --replace
+	$(BIN)/rbm --db sqlite:///$(LAYOUT)/wipo.db report --lang zh,en --format pdf --out $(@D)
+	touch $@
+
+$(LAYOUT)/northwind/.built: $(STAMP) $(LAYOUT_SOURCES)
+	mkdir -p $(@D)
+	$(BIN)/rbm --db sqlite:///$(LAYOUT)/northwind.db load examples/northwind-2026-28 --replace
+	$(BIN)/rbm --db sqlite:///$(LAYOUT)/northwind.db report --biennium 2026-28 --format pdf --out $(@D)
+	touch $@
+
+layout: $(STAMP)
+	scripts/system-deps report
+	$(MAKE) $(LAYOUT)/wipo/.built $(LAYOUT)/northwind/.built
+	$(BIN)/python -m rbm.report.render.layout $(LAYOUT)/wipo/report-*.pdf $(LAYOUT)/northwind/report-*.pdf
 
 clean:
 	rm -rf $(VENV) $(OUT) rbm.db .pytest_cache .mypy_cache .ruff_cache

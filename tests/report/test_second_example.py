@@ -135,3 +135,14 @@ def test_sources_without_a_label_are_cited_by_title_in_other_languages(view: Rep
     assert view.cite("LEDGER", "fr") == next(
         s.title.get("fr") for s in read_package(NORTHWIND).dataset.sources if s.id == "LEDGER"
     )
+
+
+def test_the_layout_check_passes(written: list[Path]) -> None:
+    """No page under a quarter filled but a section's last, nothing outside the page, no
+    crushed cell, no chart taller than a page, in both languages."""
+    from tests.report.render.test_layout import assert_layout
+
+    pdfs = [path for path in written if path.suffix == ".pdf"]
+    assert len(pdfs) == 2
+    for path in pdfs:
+        assert_layout(path)

@@ -103,6 +103,61 @@ def test_every_section_is_a_heading_at_its_depth(
                 check(parsed[lang][page.name], page.section, 1)
 
 
+HEADING = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+
+
+def heading_before(element: HtmlElement) -> HtmlElement:
+    """The last heading before `element` in reading order (one inside a caption counts)."""
+    found: list[HtmlElement] = element.xpath(f"preceding::*[{HEADING}][1]")
+    assert found, element.get("id")
+    return found[0]
+
+
+def section_heading(element: HtmlElement) -> HtmlElement:
+    """The heading of the section that holds `element`."""
+    (section,) = element.xpath("ancestor::section[1]")
+    return section.xpath(f"./*[{HEADING}]")[0]
+
+
+def test_every_table_and_chart_is_under_its_own_heading_one_level_below_its_section(
+    report: ReportView, parsed: dict[Lang, dict[str, HtmlElement]]
+) -> None:
+    """A screen-reader user jumps to "Table 5" / "表5" by heading: each table and chart of
+    every page is read after a heading of its own that holds its title, one level below its
+    section's heading (narrative subheadings sit at that level too), and no level is
+    skipped."""
+    titles = {
+        f"{'chart' if isinstance(block, ChartView) else 'tbl'}-{block.id}": block.title
+        for top in report.sections
+        for section in top.walk()
+        for block in section.blocks
+        if not isinstance(block, Paragraph)
+    }
+    checked = 0
+    for lang, name, root in every_page(parsed):
+        owners: dict[HtmlElement, str] = {}
+        blocks = root.xpath(
+            '//main//div[contains(@class, "table-block")][not(ancestor::details)]'
+            ' | //main//figure[contains(@class, "chart")]'
+        )
+        for block in blocks:
+            first = block.xpath("(.//tr)[1] | (.//*[local-name()='svg'])[1]")[0]
+            heading = heading_before(first)
+            title = titles[block.get("id")].get(lang)
+            assert title in heading.text_content(), (lang, name, title, heading.text_content())
+            assert heading not in owners, (lang, name, title, owners.get(heading))
+            owners[heading] = title
+            level = int(section_heading(block).tag[1])
+            assert heading.tag == f"h{min(level + 1, 6)}", (lang, name, title, heading.tag)
+            checked += 1
+        for subheading in root.xpath('//main//*[contains(@class, "narrative-heading")]'):
+            level = int(section_heading(subheading).tag[1])
+            assert subheading.tag == f"h{min(level + 1, 6)}", (lang, name, subheading.tag)
+        levels = [int(h.tag[1]) for h in root.xpath(f"//*[{HEADING}]")]
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (lang, name, levels)
+    assert checked == len(LANGS) * len(titles)
+
+
 def test_every_table_has_a_caption_and_scoped_headers(
     parsed: dict[Lang, dict[str, HtmlElement]],
 ) -> None:

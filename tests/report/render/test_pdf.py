@@ -1,5 +1,7 @@
-"""The PDF of both languages, read back with poppler-utils: extractable Chinese, embedded CJK
-font, a table of contents with the right page numbers, running headers and page numbers."""
+"""The PDF of both languages, read back with poppler-utils and pikepdf: extractable Chinese,
+embedded CJK font, a table of contents with the right page numbers, running headers and page
+numbers, a PDF/UA-1 structure tree; and the print HTML's table layout (column widths, Chinese
+headers broken between words, wide tables on turned pages)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,12 @@ import multiprocessing
 import re
 import shutil
 import subprocess
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import pikepdf
 import pytest
 from lxml import html as lxml_html
 
@@ -142,3 +147,110 @@ def test_column_widths_give_long_text_more_room(report: ReportView, lang: Lang) 
     table: TableView = text_tables[0]
     widths = pdf.column_widths(table, lang)
     assert max(widths) > min(widths)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_layout_check_passes(pdfs: dict[Lang, Path], lang: Lang) -> None:
+    """Issue 13's thresholds (tests/report/render/test_layout.py) on the PDFs built above."""
+    from tests.report.render.test_layout import assert_layout
+
+    assert_layout(pdfs[lang])
+
+
+def _structure(pdf_path: Path) -> tuple[Any, list[Any]]:
+    """The PDF's catalogue and every element of its structure tree."""
+    document = pikepdf.open(pdf_path)
+    found, stack = [], [document.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                found.append(node)
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+    return document, found
+
+
+def test_the_pdf_is_tagged_as_pdf_ua_1(pdfs: dict[Lang, Path]) -> None:
+    for lang, path in pdfs.items():
+        document, elements = _structure(path)
+        root = document.Root
+        assert "/StructTreeRoot" in root, lang
+        assert bool(root.MarkInfo.Marked), lang
+        assert str(root.Lang) == {"zh": "zh-Hans", "en": "en"}[lang]
+        kinds = Counter(str(e.S) for e in elements)
+        assert kinds["/Document"] == 1 and kinds["/H1"] >= 5, (lang, kinds)
+        tables = [e for e in elements if e.S == "/Table"]
+        assert tables, lang
+        for table in tables:  # each table (or its part on one page) has header cells
+            cells = [e for e in elements if e.S == "/TH" and _inside(e, table)]
+            assert cells, (lang, table.objgen)
+        figures = [e for e in elements if e.S == "/Figure"]
+        assert figures, lang
+        assert all(str(f.get("/Alt", "")).strip() for f in figures), lang
+        metadata = document.open_metadata()
+        assert metadata.get("pdfuaid:part") == "1", (lang, dict(metadata))
+
+
+def _inside(element: Any, ancestor: Any) -> bool:
+    """True when `ancestor` is above `element` in the structure tree."""
+    node = element
+    while "/P" in node:
+        node = node.P
+        if node.objgen == ancestor.objgen:
+            return True
+    return False
+
+
+def test_chinese_headers_break_only_between_words(report: ReportView) -> None:
+    root = lxml_html.fromstring(pdf.html_document(report, "zh").encode("utf-8"))
+    limits = {f"tbl-{t.id}": pdf.layout(t, "zh").header_run for t in report.tables()}
+    headers = root.xpath("//thead//th")
+    assert headers
+    for header in headers:
+        (block,) = header.xpath("ancestor::div[@class and starts-with(@id, 'tbl-')][1]/@id")
+        text = header.text_content()
+        kept = "".join(span.text_content() for span in header.xpath(".//span[@class='nobr']"))
+        loose = [run for run in pdf.header_runs(text) if run not in kept]
+        # what is not kept whole is punctuation, a space or a run too long for the column
+        assert all(pdf.WIDE.search(run) is None or 2 * len(run) > limits[block] for run in loose), (
+            text,
+            loose,
+        )
+    assert pdf.header_runs("支出（不含项目）") == ["支出", "（不含项目）"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_short_texts_and_ratings_never_stack(report: ReportView, lang: Lang) -> None:
+    root = lxml_html.fromstring(pdf.html_document(report, lang).encode("utf-8"))
+    kept = {span.text_content() for span in root.xpath("//td/span[@class='nobr']")}
+    if lang == "zh":  # a Chinese rating on one line (an English one breaks at its space)
+        assert "完全实现" in kept
+    for view in report.tables():
+        setting = pdf.layout(view, lang)
+        least, _ = pdf._demands(view, lang)
+        letters = (pdf.LANDSCAPE_MM if setting.landscape else pdf.PORTRAIT_MM) / (
+            setting.font_pt * 0.3528 * 0.55
+        )
+        if sum(least) <= letters:  # every column gets its widest piece, four characters at least
+            for share, low in zip(setting.widths, least, strict=True):
+                assert share / 100 * letters >= low - 1e-6, (lang, view.id)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wide_tables_are_turned_with_their_introduction(report: ReportView, lang: Lang) -> None:
+    document = pdf.html_document(report, lang)
+    root = lxml_html.fromstring(document.encode("utf-8"))
+    rules = re.findall(r"^#(\S+) > :nth-child\((\d+)\) \{ page: landscape; \}", document, re.M)
+    turned = [root.xpath(f"//*[@id='{section}']/*[{place}]")[0] for section, place in rules]
+    assert "tbl-trust-funds" in [element.get("id") for element in turned]
+    for element in turned:
+        assert element.get("class") in ("table-block wide very-wide", "paragraph") or (
+            element.tag in ("h1", "h2", "h3", "h4")
+        ), (element.tag, element.get("class"))
+        if element.tag == "div":
+            (table,) = (t for t in report.tables() if f"tbl-{t.id}" == element.get("id"))
+            assert pdf.layout(table, lang).landscape

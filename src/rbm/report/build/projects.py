@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -268,12 +269,27 @@ def project_section(ctx: Context, project: CapitalProject) -> Section:
                 project.source,
             )
         )
-    for f in ctx.dataset.footnotes:
-        if f.scope.value == "project" and f.ref == project.id:
-            number = "" if f.number is None else str(f.number)
-            blocks.append(Paragraph(text("report.cmp.footnote", number=number, text=f.text)))
+    blocks = _with_footnotes(ctx, project, blocks)
     title = project.name.prefixed(f"{project.id} ")
     return Section(f"cmp-{_slug(project.id)}", title, tuple(blocks), page=True)
+
+
+def _with_footnotes(ctx: Context, project: CapitalProject, blocks: list[Block]) -> list[Block]:
+    """The project's footnotes as the notes of its last table, so they print with it (as
+    paragraphs when it has no table)."""
+    found = [f for f in ctx.dataset.footnotes if f.scope.value == "project" and f.ref == project.id]
+    last = next(
+        (i for i in range(len(blocks) - 1, -1, -1) if isinstance(blocks[i], TableView)), None
+    )
+    if last is None:
+        return blocks + [
+            Paragraph(text("report.cmp.footnote", number=str(f.number or ""), text=f.text))
+            for f in found
+        ]
+    table = blocks[last]
+    assert isinstance(table, TableView)
+    notes = tuple(Note(str(f.number) if f.number is not None else f.id, f.text) for f in found)
+    return [*blocks[:last], replace(table, notes=table.notes + notes), *blocks[last + 1 :]]
 
 
 def _deliverables(ctx: Context, project: CapitalProject) -> list[Block]:

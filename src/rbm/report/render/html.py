@@ -9,6 +9,12 @@ Every page links to the same page in the report's other languages. Templates liv
 `_partials/` for section, table, chart, paragraph and toc); a folder passed as `templates`
 is searched first, so a file of the same name there overrides the shipped one.
 
+The headings are the page's outline, with no level skipped: the page title is `h1`, each
+section a heading at its depth, and one level below a section's heading come its narrative
+subheadings and the title of each of its tables and charts, a heading inside the `<caption>`
+or `<figcaption>` (the caption still names the table, the title is printed once), so a
+screen reader's list of headings reaches every table and chart. The PDF keeps this outline.
+
 Numbers print as the source does (`format_value`): thousands separators, half-up rounding,
 negatives in parentheses, "-" for nil, percentages as "90%", with the decimal mark and digit
 grouping of the page's language. A text with no translation into the page's language shows
