@@ -99,8 +99,9 @@ def _print_text(report: RatingReport, dataset: Dataset, lang: Lang) -> None:
     )
     out.print(_methodology(report.methodology, lang))
     pies = Table(title=t("assess.pies", lang, count=report.totals.pies))
-    # the final rating differs from the computed one only where an assessor rated
-    assessed = any(a.pie.assessor_rating is not None for a in report.assessments)
+    # a final rating column only where some final rating is not the computed one (an
+    # assessor's, or the report's own where its mark stands for one rating)
+    assessed = any(a.final != a.computed for a in report.assessments)
     columns = ["pie", "achievement", "computed", "mark", "agrees"]
     columns += ["final", "explanation"] if assessed else ["explanation"]
     for key in columns:

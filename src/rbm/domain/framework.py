@@ -105,6 +105,11 @@ class Footnote:
     text: Text
     source: str
 
+    @property
+    def marker(self) -> str:
+        """The footnote as a row cites it: the source's number, else its id."""
+        return str(self.number) if self.number is not None else self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Narrative:

@@ -21,11 +21,6 @@ def _reading(ctx: Context, a: Assessment) -> Text:
     return Text.build(ctx.langs, a.reading.text)
 
 
-def footnote_marker(note: Footnote) -> str:
-    """A footnote as its row cites it: the source's number, else its id."""
-    return str(note.number) if note.number is not None else note.id
-
-
 def pie_table(ctx: Context, result: str) -> TableView:
     """One row per PIE of an expected result: what was measured, against what, the final
     rating and what it rests on; the source's footnotes on their rows."""
@@ -54,8 +49,8 @@ def pie_table(ctx: Context, result: str) -> TableView:
         ]
         seen.add(pie.indicator)
         for f in cited:
-            if all(n.id != footnote_marker(f) for n in notes):
-                notes.append(Note(footnote_marker(f), f.text))
+            if all(n.id != f.marker for n in notes):
+                notes.append(Note(f.marker, f.text))
         rows.append(
             Row(
                 label,
@@ -66,7 +61,7 @@ def pie_table(ctx: Context, result: str) -> TableView:
                     text(f"rating.{a.final.value}"),
                     _reading(ctx, a),
                 ),
-                notes=tuple(footnote_marker(f) for f in cited),
+                notes=tuple(f.marker for f in cited),
             )
         )
     columns = tuple(Column(text(f"report.column.{key}"), "text") for key in keys)
@@ -164,7 +159,7 @@ def _source_notes(ctx: Context, pillar: str) -> Section | None:
     sources = {p.source for p in ctx.dataset.pies if p.indicator in indicators}
     sources |= {r.source for r in ctx.dataset.risks if r.result in codes}
     notes = [
-        Paragraph(f.text.prefixed(f"{footnote_marker(f)} "))
+        Paragraph(f.text.prefixed(f"{f.marker} "))
         for f in ctx.dataset.footnotes
         if f.scope == FootnoteScope.SOURCE and f.ref in sources
     ]

@@ -288,7 +288,7 @@ def _with_footnotes(ctx: Context, project: CapitalProject, blocks: list[Block]) 
         ]
     table = blocks[last]
     assert isinstance(table, TableView)
-    notes = tuple(Note(str(f.number) if f.number is not None else f.id, f.text) for f in found)
+    notes = tuple(Note(f.marker, f.text) for f in found)
     return [*blocks[:last], replace(table, notes=table.notes + notes), *blocks[last + 1 :]]
 
 
