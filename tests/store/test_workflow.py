@@ -14,9 +14,10 @@ from rbm.datapackage.package import read_package
 from rbm.domain.enums import WorkflowState
 from rbm.domain.framework import IndicatorSector
 from rbm.domain.workflow import Action, Role, User
+from rbm.engine.workflow import state_after_edit
 from rbm.store.load import load_dataset
 from rbm.store.records import ENTITIES, InvalidValue, parse_changes
-from rbm.store.tables import TABLES, audit_log
+from rbm.store.tables import TABLES, audit_log, record_versions
 from rbm.store.workflow import (
     Conflict,
     Missing,
@@ -88,6 +89,22 @@ def test_two_concurrent_edits_one_wins(loaded: sa.Engine) -> None:
         edit(loaded, PLANNER, B, PIE, "actual_value", Decimal("91"), 0, NOW)
     assert (lost.value.version, lost.value.updated_by) == (1, "ana")
     assert len(audit(loaded)) == 1
+
+
+def test_an_action_that_fails_part_way_leaves_no_state_behind(
+    loaded: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first version of a PIE's state and its audit entry are one transaction: when the
+    entry cannot be written, no state stays (SQLite's driver once committed it alone)."""
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr("rbm.store.workflow._audit", broken)
+    with pytest.raises(RuntimeError):
+        act(loaded, FOCAL, B, PIE, Action.SUBMIT, 0, NOW)
+    with loaded.connect() as connection:
+        assert state_of(connection, B, PIE).version == 0
 
 
 def test_refusals(loaded: sa.Engine) -> None:
@@ -177,3 +194,98 @@ def test_a_form_may_send_back_unchanged_fields_the_user_cannot_edit(loaded: sa.E
     with pytest.raises(WorkflowError, match="role"):
         save(loaded, FOCAL, B, pie, PIE, {"target_text_zh": target + "!"}, 1, NOW)
     assert [f for _, f, _, _ in audit(loaded)] == ["actual_value"]
+
+
+def _validated(engine: sa.Engine) -> int:
+    state = act(engine, FOCAL, B, PIE, Action.SUBMIT, 0, NOW)
+    return act(engine, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW).version
+
+
+def test_changing_a_validated_pies_target_submits_it_again(loaded: sa.Engine) -> None:
+    version = _validated(loaded)
+    state = edit(loaded, PLANNER, B, PIE, "target_params", {"value": 1}, version, NOW, "typo")
+    assert (state.state, state.version) == (WorkflowState.SUBMITTED, version + 1)
+    assert audit(loaded)[-2:] == [
+        ("pia", "target_params", audit(loaded)[-2][2], '{"value": 1}'),
+        ("pia", "state", "validated", "submitted"),
+    ]
+    # the validator's decision on the old target is stale; on the new one it counts
+    with pytest.raises(Conflict):
+        act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, version, NOW)
+    state = act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW)
+    assert state.state == WorkflowState.VALIDATED
+
+
+def test_a_validated_pies_baseline_too_and_a_submitted_one_stays_submitted(
+    loaded: sa.Engine,
+) -> None:
+    version = _validated(loaded)
+    state = edit(loaded, PLANNER, B, PIE, "baseline_value", Decimal("1"), version, NOW)
+    assert state.state == WorkflowState.SUBMITTED
+    state = edit(loaded, PLANNER, B, PIE, "target_text_en", "new", state.version, NOW)
+    assert state.state == WorkflowState.SUBMITTED
+    assert [f for _, f, _, _ in audit(loaded)][-3:] == ["baseline_value", "state", "target_text_en"]
+
+
+def test_performance_data_of_a_submitted_or_validated_pie_is_refused(loaded: sa.Engine) -> None:
+    state = act(loaded, FOCAL, B, PIE, Action.SUBMIT, 0, NOW)
+    for user in (FOCAL, PLANNER):
+        with pytest.raises(WorkflowError, match="state"):
+            edit(loaded, user, B, PIE, "actual_value", Decimal("1"), state.version, NOW)
+    state = act(loaded, VALIDATOR, B, PIE, Action.VALIDATE, state.version, NOW)
+    with pytest.raises(WorkflowError, match="state"):
+        edit(loaded, PLANNER, B, PIE, "assessor_rating", "not_achieved", state.version, NOW)
+    with loaded.connect() as connection:
+        assert state_of(connection, B, PIE).state == WorkflowState.VALIDATED
+
+
+ALIASES = ("00", "٠", "０", "+0", " 0", "0 ", "²", "0\n", "-0", "")  # row 0, misspelt
+
+
+def test_a_budget_figure_has_one_id(loaded: sa.Engine) -> None:
+    fact = ENTITIES["budget_fact"]
+    for alias in ALIASES:
+        with pytest.raises(Missing):
+            save(loaded, PLANNER, B, fact, alias, {"amount": Decimal(7)}, 0, NOW)
+    save(loaded, PLANNER, B, fact, "0", {"amount": Decimal(8)}, 0, NOW)
+    for alias in ALIASES:  # a stale write under another name is no record either
+        with pytest.raises(Missing):
+            save(loaded, PLANNER, B, fact, alias, {"amount": Decimal(9)}, 0, NOW)
+    with pytest.raises(Conflict):
+        save(loaded, PLANNER, B, fact, "0", {"amount": Decimal(9)}, 0, NOW)
+    with loaded.connect() as connection:
+        assert state_of(connection, B, "0", fact).version == 1
+        ids = connection.execute(sa.select(audit_log.c.entity_id)).scalars().all()
+        records = connection.execute(sa.select(record_versions.c.record)).scalars().all()
+    assert ids == [f"{B}/0"] and records == ["0"]
+
+
+def test_other_spellings_point_to_the_canonical_id() -> None:
+    fact, pie = ENTITIES["budget_fact"], ENTITIES["pie"]
+    assert [fact.canonical(x) for x in ("0", "00", "٠", "０", "007", "²", "x")] == [
+        "0",
+        "0",
+        "0",
+        "0",
+        "7",
+        None,
+        None,
+    ]
+    assert pie.is_canonical(PIE)
+    assert not any(map(pie.is_canonical, (f"{PIE} ", f"{PIE}\n", "a\x00b", "", "１.1-01.1")))
+
+
+@pytest.mark.parametrize(
+    ("state", "actions", "after"),
+    [
+        (WorkflowState.VALIDATED, {Action.EDIT_FRAMEWORK}, WorkflowState.SUBMITTED),
+        (WorkflowState.VALIDATED, {Action.EDIT_PERFORMANCE}, WorkflowState.VALIDATED),
+        (WorkflowState.SUBMITTED, {Action.EDIT_FRAMEWORK}, WorkflowState.SUBMITTED),
+        (WorkflowState.DRAFT, {Action.EDIT_FRAMEWORK}, WorkflowState.DRAFT),
+        (WorkflowState.RETURNED, {Action.EDIT_FRAMEWORK}, WorkflowState.RETURNED),
+    ],
+)
+def test_the_rule_for_the_state_after_an_edit(
+    state: WorkflowState, actions: set[Action], after: WorkflowState
+) -> None:
+    assert state_after_edit(state, actions) == after

@@ -27,6 +27,7 @@ SAMPLES: dict[str, str] = {
     "entity": "risk",
     "record": "R-3.1-1",
     "id": f"{FOCAL_PIE}.1",
+    "sector": "pt",
 }
 # where one parameter name means different things on different routes
 PATH_SAMPLES: dict[str, dict[str, str]] = {

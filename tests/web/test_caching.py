@@ -22,18 +22,20 @@ from rbm.store.database import URL_ENV
 from rbm.store.tables import TABLES
 from rbm.web import render
 from rbm.web.app import create_app
-from rbm.web.config import SECRET_ENV, WebConfig
+from rbm.web.config import SECRET_ENV, WebConfig, utc_now
 from rbm.web.state import Pages, Snapshot
-from tests.web.conftest import Client
+from tests.web.conftest import Client, Clock
 
 ClientFor = Callable[[Role | None], Client]
 PAGES = ("/", "/sectors/pt")  # the overview (Table 5) and pt's dashboard
 
 
 @pytest.fixture
-def worker(web_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    """A second application on the same store, as a second worker process would be."""
-    other = create_app(WebConfig(web_url, secret="test-secret", builds=tmp_path / "other"))
+def worker(web_url: str, tmp_path: Path, clock: Clock) -> Iterator[FastAPI]:
+    """A second application on the same store, as a second worker process would be (on the
+    same clock: sessions expire by it)."""
+    config = WebConfig(web_url, secret="test-secret", builds=tmp_path / "other", clock=clock)
+    other = create_app(config)
     yield other
     other.state.rbm.engine.dispose()
 
@@ -46,9 +48,10 @@ def _as(client: Client, app: FastAPI) -> Client:
     return twin
 
 
-def _fresh(web_url: str, tmp_path: Path, client: Client, url: str) -> str:
+def _fresh(web_url: str, tmp_path: Path, client: Client, url: str, clock: Clock) -> str:
     """`url` as an application started now renders it for this session: nothing cached."""
-    app = create_app(WebConfig(web_url, secret="test-secret", builds=tmp_path / "fresh"))
+    config = WebConfig(web_url, secret="test-secret", builds=tmp_path / "fresh", clock=clock)
+    app = create_app(config)
     try:
         return _as(client, app).get(url).text
     finally:
@@ -78,23 +81,28 @@ def _edit(client: Client, row_id: int, amount: int) -> None:
 
 
 def test_a_cached_page_is_the_page_rendered_afresh_before_and_after_a_web_edit(
-    client_for: ClientFor, app: FastAPI, web_url: str, tmp_path: Path
+    client_for: ClientFor, app: FastAPI, web_url: str, tmp_path: Path, clock: Clock
 ) -> None:
     pia = client_for(Role.PLANNER)
     before = {url: pia.get(url).text for url in PAGES}
     assert len(app.state.rbm.snapshot().pages) == len(PAGES)  # both pages are cached
     for url in PAGES:
-        assert pia.get(url).text == before[url] == _fresh(web_url, tmp_path, pia, url)
+        assert pia.get(url).text == before[url] == _fresh(web_url, tmp_path, pia, url, clock)
     row_id, amount = _executed_pt(app)
     _edit(pia, row_id, amount + 1000)
     for url in PAGES:
         after = pia.get(url).text
         assert after != before[url], f"{url} shows the edit"
-        assert after == _fresh(web_url, tmp_path, pia, url)
+        assert after == _fresh(web_url, tmp_path, pia, url, clock)
 
 
 def test_an_edit_made_through_another_worker_shows_on_the_next_request(
-    client_for: ClientFor, app: FastAPI, worker: FastAPI, web_url: str, tmp_path: Path
+    client_for: ClientFor,
+    app: FastAPI,
+    worker: FastAPI,
+    web_url: str,
+    tmp_path: Path,
+    clock: Clock,
 ) -> None:
     pia = client_for(Role.PLANNER)
     before = pia.get("/sectors/pt").text
@@ -102,7 +110,7 @@ def test_an_edit_made_through_another_worker_shows_on_the_next_request(
     _edit(_as(pia, worker), row_id, amount + 1000)  # the session is good on both workers
     after = pia.get("/sectors/pt").text
     assert after != before
-    assert after == _fresh(web_url, tmp_path, pia, "/sectors/pt")
+    assert after == _fresh(web_url, tmp_path, pia, "/sectors/pt", clock)
 
 
 def test_each_session_finds_its_own_csrf_token_in_a_cached_page(client_for: ClientFor) -> None:
@@ -147,7 +155,11 @@ def test_the_probe_moves_with_every_commit_on_sqlite_and_is_absent_elsewhere(
 
 
 def test_workers_built_from_the_environment_share_sessions(
-    client_for: ClientFor, web_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client_for: ClientFor,
+    web_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
     monkeypatch.setenv(URL_ENV, web_url)
     monkeypatch.setenv(SECRET_ENV, "test-secret")
@@ -156,6 +168,7 @@ def test_workers_built_from_the_environment_share_sessions(
     try:
         assert built.state.rbm.config.url == web_url
         assert built.state.rbm.config.builds == tmp_path / "served"
+        clock.now = utc_now()  # the built worker keeps real time, and sessions expire by it
         vera = client_for(Role.VIEWER)
         assert _as(vera, built).get("/api/me").json()["name"] == "vera"
     finally:

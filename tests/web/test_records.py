@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from rbm.domain.workflow import Role
-from rbm.store.tables import TABLES, audit_log
-from tests.web.conftest import Client
+from rbm.store.tables import BIENNIUM, TABLES, audit_log, biennium_locks
+from tests.web.conftest import START, Client
 
 ClientFor = Callable[[Role | None], Client]
 OWN_RISK, OTHER_RISK = "R-3.1-1", "R-1.1-1"  # owned by pt (fay's sector) and by afm
@@ -166,3 +166,25 @@ def test_a_planner_edits_an_indicators_text_and_a_pillars_highlight(
         {"version": 0, "changes": {"figure": "1"}},
     )
     assert refused.status_code == 403
+
+
+def test_a_locked_biennium_refuses_every_records_edit(client_for: ClientFor, app: FastAPI) -> None:
+    with app.state.rbm.engine.begin() as connection:  # as store.workflow.lock writes it
+        code = app.state.rbm.snapshot().dataset.biennium.code
+        connection.execute(
+            sa.insert(biennium_locks).values(
+                {BIENNIUM: code, "locked_by": "pia", "locked_at": START}
+            )
+        )
+    pia, fay = client_for(Role.PLANNER), client_for(Role.FOCAL_POINT)
+    edits = [
+        (pia, "budget_fact/0", {"amount": "1"}),
+        (pia, "indicator/1.1-06", {"text_en": "x"}),
+        (pia, "pie/1.1-06.1", {"target_text_en": "x"}),
+        (fay, f"risk/{OWN_RISK}", {"materialized": "true"}),
+    ]
+    for client, record, changes in edits:
+        refused = client.send("PATCH", f"/api/records/{record}", {"version": 0, "changes": changes})
+        assert refused.status_code == 403, record
+        assert refused.json()["error"]["details"]["reason"] == "workflow.refused.locked"
+    assert _audit(app) == []

@@ -418,3 +418,30 @@ def test_a_locked_biennium_says_so_everywhere_and_refuses_edits(
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["details"]["reason"] == "workflow.refused.locked"
+
+
+def test_changing_a_validated_pies_target_sends_it_back_to_the_validator(
+    client_for: ClientFor, app: FastAPI
+) -> None:
+    fay, vic, pia = (client_for(r) for r in (Role.FOCAL_POINT, Role.VALIDATOR, Role.PLANNER))
+    submitted = fay.send("POST", f"/api/pies/{PIE}/actions", {"action": "submit", "version": 0})
+    step = {"action": "validate", "version": submitted.json()["version"]}
+    validated = vic.send("POST", f"/api/pies/{PIE}/actions", step).json()
+    assert validated["state"] == "validated"
+    before = pia.get(f"/api/pies/{PIE}").json()
+    edit = {"version": validated["version"], "changes": {"target_text_en": "A higher target"}}
+    saved = pia.send("PATCH", f"/api/pies/{PIE}", edit)
+    assert saved.status_code == 200
+    assert saved.json()["state"] == "submitted"
+    after = pia.get(f"/api/pies/{PIE}").json()
+    assert after["workflow"]["state"] == "submitted"
+    assert before["workflow"]["state"] == "validated"
+    assert _trail(app)[-2:] == [
+        ("pia", "target_text_en", _trail(app)[-2][2], "A higher target"),
+        ("pia", "state", "validated", "submitted"),
+    ]
+    # a validation of what the validator saw before the change is stale; of the new, it counts
+    again = {"action": "validate", "version": validated["version"]}
+    assert vic.send("POST", f"/api/pies/{PIE}/actions", again).status_code == 409
+    again["version"] = saved.json()["version"]
+    assert vic.send("POST", f"/api/pies/{PIE}/actions", again).json()["state"] == "validated"

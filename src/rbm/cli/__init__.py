@@ -4,6 +4,7 @@ Each module registers its commands on the one `app`; importing this package load
 """
 
 from rbm.cli import assess, db, package, reconcile, report, serve, summary, users
+from rbm.cli import exchange as exchange
 from rbm.cli.app import app, run
 
 __all__ = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,21 +18,15 @@ from rbm.cli.app import (
     progress_bar,
     settings_of,
     store,
-    stored_dataset,
     warn_missing_catalogues,
 )
 from rbm.datapackage.errors import Report
 from rbm.datapackage.package import read_package
 from rbm.datapackage.resources import RESOURCES
-from rbm.datapackage.writer import write_package
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
 from rbm.i18n import t
-from rbm.store.load import load_dataset
-
-
-class ExportFormat(StrEnum):
-    DATAPACKAGE = "datapackage"
+from rbm.store.load import LoadRefused, Override, load_dataset, os_user
 
 
 def _read(path: Path, lang: Lang, quiet: bool = False) -> tuple[Report, Dataset | None]:
@@ -70,10 +63,34 @@ def load(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help=f"A package folder, or {datasets.DEFAULT}.")],
     replace: Annotated[bool, typer.Option("--replace", help="Replace the biennium.")] = False,
+    unlock: Annotated[
+        bool,
+        typer.Option(
+            "--unlock",
+            help="An administrator's override: replace a locked biennium, or one whose PIEs "
+            "have left draft, dropping its lock and workflow states (needs --replace, --as "
+            "and --reason; audited).",
+        ),
+    ] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who loads, for the audit trail (default: the operating system's user); "
+            "with --unlock, an active administrator's user name.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, for the audit trail (with --unlock).")
+    ] = None,
 ) -> None:
-    """Validate a data package, then write it to the store in one transaction."""
+    """Validate a data package, then write it to the store in one transaction (audited)."""
     settings = settings_of(ctx)
     lang = settings.lang
+    if unlock and not (replace and as_user and reason and reason.strip()):
+        err.print(t("cli.unlock-needs", lang), markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    override = Override(as_user, reason) if unlock and as_user and reason else None
     source = datasets.resolve(path)
     report, dataset = _read(source, lang)
     if dataset is None:
@@ -82,13 +99,20 @@ def load(
         raise typer.Exit(1)
     with store(settings) as engine, progress_bar(False) as progress:
         task = progress.add_task(t("cli.loading", lang), total=len(RESOURCES))
-        result = load_dataset(
-            engine,
-            dataset,
-            replace=replace,
-            loaded_from=path,
-            progress=lambda name, _n: progress.update(task, advance=1, description=name),
-        )
+        try:
+            result = load_dataset(
+                engine,
+                dataset,
+                replace=replace,
+                loaded_from=path,
+                progress=lambda name, _n: progress.update(task, advance=1, description=name),
+                by=as_user or os_user(),
+                override=override,
+            )
+        except LoadRefused as refused:
+            progress.stop()
+            err.print(t(refused.key, lang, **refused.params), markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
         url = engine.url.render_as_string(hide_password=True)
     if not result.valid:
         print_errors(result.errors, lang)
@@ -102,17 +126,3 @@ def load(
             url=url,
         )
     )
-
-
-@app.command()
-def export(
-    ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write.")],
-    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.DATAPACKAGE,
-    biennium: Annotated[str | None, typer.Option("--biennium")] = None,
-) -> None:
-    """Write a biennium from the store back out as a data package."""
-    settings = settings_of(ctx)
-    dataset = stored_dataset(settings, biennium)
-    files = write_package(dataset, out_dir)
-    out.print(t("cli.exported", settings.lang, files=len(files), folder=str(out_dir)))

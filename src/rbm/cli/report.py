@@ -25,7 +25,7 @@ from rbm.datapackage.package import read_package
 from rbm.i18n import t
 from rbm.report.build.report import build_report
 from rbm.report.render import charts
-from rbm.store.load import load_dataset
+from rbm.store.load import load_dataset, os_user
 from rbm.store.read import read_dataset
 
 FORMATS = ("html", "pdf", "xlsx", "json")
@@ -79,7 +79,7 @@ def report(
             if result.dataset is None:
                 print_errors(result.report.errors, ui)
                 raise typer.Exit(1)
-            load_dataset(engine, result.dataset, loaded_from=datasets.DEFAULT)
+            load_dataset(engine, result.dataset, loaded_from=datasets.DEFAULT, by=os_user())
             dataset = read_dataset(engine)
     if dataset is None:
         raise typer.Exit(1)

@@ -1,4 +1,5 @@
-"""Users and API tokens: `rbm user add|list|disable`, `rbm token create`."""
+"""Users and API tokens: `rbm user add|list|disable`, `rbm token create|list|revoke`; the
+changes that matter to security also go to the security event log (rbm.web.security_log)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from rich.table import Table
 from rbm.cli.app import app, err, out, settings_of, store
 from rbm.domain.workflow import Role
 from rbm.i18n import t
-from rbm.store.accounts import AccountError, add_user, create_token, disable_user, list_users
+from rbm.store.accounts import (
+    DEFAULT_TOKEN_DAYS,
+    AccountError,
+    add_user,
+    create_token,
+    disable_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+)
+from rbm.web.security_log import emit
 
 user_app = typer.Typer(help="Users of the web application and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
@@ -76,23 +87,97 @@ def user_list(ctx: typer.Context) -> None:
 
 @user_app.command("disable")
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
-    """Disable a user: it can no longer sign in or use its tokens."""
+    """Disable a user: it can no longer sign in, and its sessions and tokens end."""
     settings = settings_of(ctx)
+    lang = settings.lang
+    now = datetime.now(UTC)
     with store(settings) as engine:
         try:
-            disable_user(engine, name)
+            revoked = disable_user(engine, name, now)
         except AccountError as error:
-            raise _refused(error, settings.lang) from None
-    out.print(t("account.disabled", settings.lang, name=name))
+            raise _refused(error, lang) from None
+    emit(
+        "session.revoke",
+        at=now,
+        user=name,
+        route="rbm user disable",
+        reason="user disabled",
+        sessions=revoked.sessions,
+        tokens=revoked.tokens,
+    )
+    out.print(t("account.disabled", lang, name=name))
+    out.print(t("account.revoked", lang, sessions=revoked.sessions, tokens=revoked.tokens))
+
+
+def _moment(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
 
 
 @token_app.command("create")
-def token_create(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+def token_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument()],
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=3650, help="Days until the token expires.")
+    ] = DEFAULT_TOKEN_DAYS,
+) -> None:
     """Create an API token for a user; it is printed once and stored only as a hash."""
     settings = settings_of(ctx)
+    now = datetime.now(UTC)
     with store(settings) as engine:
         try:
-            token = create_token(engine, name, datetime.now(UTC))
+            token = create_token(engine, name, now, days)
         except AccountError as error:
             raise _refused(error, settings.lang) from None
+        created = list_tokens(engine, name)[-1]
+    emit("token.create", at=now, user=name, route="rbm token create", token=created.id)
     out.print(token, highlight=False, soft_wrap=True)
+    err.print(
+        t(
+            "account.token.created",
+            settings.lang,
+            id=created.id,
+            expires=_moment(created.expires_at),
+        ),
+        soft_wrap=True,
+    )
+
+
+@token_app.command("list")
+def token_list(
+    ctx: typer.Context, name: Annotated[str | None, typer.Argument(help="Only this user's.")] = None
+) -> None:
+    """List API tokens: id, user, created, expires, last used, revoked (never the token)."""
+    settings = settings_of(ctx)
+    lang = settings.lang
+    with store(settings) as engine:
+        found = list_tokens(engine, name)
+    table = Table(title=t("account.tokens.title", lang))
+    for key in ("id", "user", "created", "expires", "last_used", "revoked"):
+        table.add_column(t(f"account.tokens.{key}", lang))
+    for token in found:
+        table.add_row(
+            str(token.id),
+            token.user,
+            _moment(token.created_at),
+            _moment(token.expires_at),
+            _moment(token.last_used_at),
+            _moment(token.revoked_at),
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(metavar="ID")]
+) -> None:
+    """Revoke an API token by the id `rbm token list` shows; it is refused from then on."""
+    settings = settings_of(ctx)
+    now = datetime.now(UTC)
+    with store(settings) as engine:
+        try:
+            revoked = revoke_token(engine, token_id, now)
+        except AccountError as error:
+            raise _refused(error, settings.lang) from None
+    emit("token.revoke", at=now, user=revoked.user, route="rbm token revoke", token=revoked.id)
+    out.print(t("account.token.revoked", settings.lang, id=revoked.id, user=revoked.user))

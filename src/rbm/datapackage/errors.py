@@ -5,11 +5,12 @@ Error types (ids; titles and texts are in the message catalogues, zh and en):
     package errors   missing-descriptor, invalid-descriptor, unknown-resource,
                      missing-resource, schema-mismatch, empty-package,
                      invalid-setting, invalid-spec
-    file errors      missing-file, encoding-error, bom, csv-format,
+    file errors      missing-file, linked-file, encoding-error, bom, csv-format,
                      missing-column, extra-column, duplicate-column
     row errors       row-length, duplicate-key, foreign-key
-    cell errors      missing-value, type-error, number-format, out-of-range,
-                     enum-error, pattern-error, minimum-error, length-error
+    cell errors      missing-value, type-error, number-format, out-of-range, integer-range,
+                     enum-error, pattern-error, minimum-error, length-error,
+                     control-character, object-value
     business rules   negative-expenditure, transfers-unbalanced, footnote-ref,
                      hierarchy-cycle, year-range, unallocated-sector, formula-error
     store            biennium-exists, biennium-missing
@@ -33,6 +34,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "invalid-setting",
     "invalid-spec",
     "missing-file",
+    "linked-file",
     "encoding-error",
     "bom",
     "csv-format",
@@ -46,10 +48,13 @@ ERROR_TYPES: tuple[str, ...] = (
     "type-error",
     "number-format",
     "out-of-range",
+    "integer-range",
     "enum-error",
     "pattern-error",
     "minimum-error",
     "length-error",
+    "control-character",
+    "object-value",
     "negative-expenditure",
     "transfers-unbalanced",
     "footnote-ref",

@@ -21,9 +21,16 @@ TABLE_SCHEMA_TYPES: dict[Kind, str] = {
     "year": "integer",
 }
 
-# Largest magnitude a number may have: 15 integer digits, 6 decimals.
+# Largest magnitude a number may have: 15 integer digits, 6 decimals (stored as text of at
+# most 48 characters, exact on every backend).
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
+# An integer cell is stored in a 32-bit INTEGER column (PostgreSQL's; SQLite's would take
+# 64 bits), so both backends take exactly this range.
+MIN_INTEGER = -(2**31)
+MAX_INTEGER = 2**31 - 1
+# How deep an object cell (JSON) may nest: parameters are a mapping of mappings at most.
+MAX_OBJECT_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,13 +78,17 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
 def _read_descriptor(folder: Path, errors: list[DataError]) -> tuple[dict[str, Any], str] | None:
     """The descriptor as an object, and its text (for the lines of errors)."""
     target = folder / DESCRIPTOR
+    if target.is_symlink():
+        errors.append(DataError("linked-file", DESCRIPTOR, None, None, DESCRIPTOR))
+        return None
     if not target.is_file():
         errors.append(DataError("missing-descriptor", str(target)))
         return None
     try:
         document = target.read_bytes().decode("utf-8")
-        descriptor = json.loads(document)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        descriptor = json.loads(document, parse_constant=_no_constant)
+    # ValueError: NaN, Infinity, or an integer of more digits than Python converts
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         errors.append(
             DataError("invalid-descriptor", DESCRIPTOR, None, None, None, {"detail": exc})
         )
@@ -97,6 +101,10 @@ def _read_descriptor(folder: Path, errors: list[DataError]) -> tuple[dict[str, A
         )
         return None
     return descriptor, document
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _biennium(

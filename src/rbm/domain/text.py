@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -78,3 +79,14 @@ class Text:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+# C0 control characters other than tab, line feed and carriage return (NUL among them:
+# PostgreSQL refuses it in text), and lone surrogates (no UTF-8 encoding exists for them).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def forbidden_character(value: str) -> tuple[int, str] | None:
+    """The first character no stored text may hold, with its 0-based index; None if none."""
+    found = _FORBIDDEN.search(value)
+    return None if found is None else (found.start(), f"U+{ord(found.group()):04X}")

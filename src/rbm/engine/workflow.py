@@ -1,12 +1,14 @@
 """The workflow's rules as pure functions: the states a PIE moves through and who may act.
 
     draft ──submit──▶ submitted ──validate──▶ validated
-                        │  ▲
-                 return │  │ submit
-                        ▼  │
+                        │  ▲  ▲                    │
+                 return │  │  └────────────────────┘
+                        ▼  │ submit   baseline or target changed
                       returned
 
-Edits of performance data are allowed in draft and returned; a locked biennium refuses all.
+Edits of performance data are allowed in draft and returned; the baseline and target (the
+framework) at any time, but changing them under a validated PIE submits it again, so that its
+rating is validated anew. A locked biennium refuses all.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ TRANSITIONS: dict[tuple[WorkflowState, Action], WorkflowState] = {
     (S.SUBMITTED, Action.RETURN): S.RETURNED,
 }
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# the edits that change what a validation was given (a PIE's baseline and target): a
+# validated PIE goes back to the validator
+REOPENING: frozenset[Action] = frozenset({Action.EDIT_FRAMEWORK})
 
 # Which roles may take each action (a focal point only for its own sectors).
 ROLES: dict[Action, frozenset[Role]] = {
@@ -79,6 +84,14 @@ def decide(
     if action == Action.LOCK:
         return YES
     return YES if next_state(state, action) is not None else Decision.no("state")
+
+
+def state_after_edit(state: WorkflowState, actions: Iterable[Action]) -> WorkflowState:
+    """The state of a PIE after an edit that needed `actions`: a validated PIE whose baseline
+    or target changes is submitted again; any other edit leaves the state as it was."""
+    if state == S.VALIDATED and REOPENING & set(actions):
+        return S.SUBMITTED
+    return state
 
 
 def can_lock(states: Iterable[WorkflowState]) -> bool:

@@ -105,8 +105,6 @@ def text(key: str, /, **params: object) -> Text:
     )
 
 
-def joined(parts: Sequence[Text]) -> Text:
-    """`parts` as one list in each language, with that language's separator."""
-    return Text.combine(
-        lambda lang: t("format.list_separator", lang).join(p.get(lang) for p in parts), *parts
-    )
+def joined(parts: Sequence[Text], separator: str = "format.list_separator") -> Text:
+    """`parts` as one list in each language, with that language's separator (a message)."""
+    return Text.combine(lambda lang: t(separator, lang).join(p.get(lang) for p in parts), *parts)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from rbm.domain.text import Text
+from rbm.i18n import text
 
 NumberFormat = Literal["integer", "decimal1", "decimal2", "percent", "percent1", "text"]
 RowKind = Literal["data", "subtotal", "total", "heading"]
@@ -26,6 +27,16 @@ class Column:
 
     label: Text
     format: NumberFormat = "integer"
+    # the header over a run of columns (a phase over its grades); printed as a second header
+    # row above the labels where the table is drawn, joined to the label where it is listed
+    group: Text | None = None
+
+    @property
+    def heading(self) -> Text:
+        """The label with its group, where columns are listed one by one (a sheet, data)."""
+        if self.group is None:
+            return self.label
+        return text("report.column.grouped", group=self.group, label=self.label)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,20 @@ class TableView:
     # what the specification's block is (its kind, and a budget table's row dimension:
     # `budget_table:sector`), so pages find the report's tables whatever their ids
     role: str = ""
+
+    @property
+    def groups(self) -> tuple[tuple[Text | None, int], ...]:
+        """The runs of columns under one group header, (group, columns); () when no column
+        has a group."""
+        if all(c.group is None for c in self.columns):
+            return ()
+        runs: list[tuple[Text | None, int]] = []
+        for column in self.columns:
+            if runs and column.group is not None and runs[-1][0] == column.group:
+                runs[-1] = (column.group, runs[-1][1] + 1)
+            else:
+                runs.append((column.group, 1))
+        return tuple(runs)
 
     @property
     def cited(self) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """Reading the audit trail: who changed what, when, from which value to which, and why.
 
-A pure read: rows are written only by `rbm.store.workflow`, in the transaction of the change
-they record, and nothing here updates or deletes them.
+A pure read: rows are written only by `rbm.store.workflow` and `rbm.store.load`, in the
+transaction of the change they record, and nothing here updates or deletes them.
 
     >>> page = entries(engine, entity_id="2030-31/1.1-06", since=datetime(2026, 1, 1, tzinfo=UTC))
     >>> page.total, [e.field for e in page.entries]

@@ -8,10 +8,15 @@ sectors a record belongs to, and turning submitted text into typed values.
     indicator    its text (planner)
     highlight    a pillar's "results at a glance" figure and text (planner)
     budget_fact  the amount (planner)
+
+A record has one id, its canonical form: the key as the package writes it, and a budget
+figure's row number in ASCII digits without leading zeros. Any other spelling ("00", "٠",
+"０" for row 0) names no record, so one row never gets a second version or audit trail.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +30,8 @@ from rbm.store.tables import BIENNIUM, POSITION, TABLES
 
 Sectors = Callable[[sa.Connection, str, str], list[str]]
 
+# a row number as the store keys it: ASCII digits, no leading zero, below 10**9
+POSITION_ID = re.compile(r"0|[1-9][0-9]{0,8}")
 PERFORMANCE = Action.EDIT_PERFORMANCE
 FRAMEWORK = Action.EDIT_FRAMEWORK
 
@@ -89,13 +96,34 @@ class Entity:
     def table(self) -> sa.Table:
         return TABLES[self.resource]
 
+    def is_canonical(self, record: str) -> bool:
+        """Whether `record` is written the one way the store keys this kind of record."""
+        if self.key == POSITION:
+            return POSITION_ID.fullmatch(record) is not None
+        spec = self.spec(self.key)
+        if spec.max_length is not None and len(record) > spec.max_length:
+            return False
+        if spec.pattern is None:
+            return bool(record) and "\x00" not in record
+        return re.fullmatch(spec.pattern, record) is not None
+
+    def canonical(self, record: str) -> str | None:
+        """The canonical id `record` is another spelling of (a row number in other digits or
+        with leading zeros), itself when it is canonical, or None."""
+        if self.is_canonical(record):
+            return record
+        if self.key == POSITION and record.isdecimal() and len(record) <= 64:
+            position = str(int(record))  # int() reads the decimal digits of every script
+            return position if self.is_canonical(position) else None
+        return None
+
     def where(self, biennium: str, record: str) -> sa.ColumnElement[bool]:
-        key = self.table.c[self.key]
-        if self.key != POSITION:
-            return (self.table.c[BIENNIUM] == biennium) & (key == record)
-        if not record.isdigit() or len(record) > 9:
+        """The row of `record`; none for an id that is not canonical."""
+        if not self.is_canonical(record):
             return sa.false()
-        return (self.table.c[BIENNIUM] == biennium) & (key == int(record))
+        key = self.table.c[self.key]
+        value: str | int = int(record) if self.key == POSITION else record
+        return (self.table.c[BIENNIUM] == biennium) & (key == value)
 
     def spec(self, field: str) -> Field:
         resource = next(r for r in RESOURCES if r.name == self.resource)
@@ -179,9 +207,6 @@ def parse_changes(
             if spec.required and lang in (None, context.langs[0]):
                 raise InvalidValue(column, text, Problem("required"))
             values[column] = None
-            continue
-        if spec.kind == "text":
-            values[column] = text
             continue
         parsed = parse_cell(spec, text, context)
         if isinstance(parsed, Problem):

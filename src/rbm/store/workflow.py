@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from rbm.domain.enums import WorkflowState
 from rbm.domain.workflow import Action, User
-from rbm.engine.workflow import can_lock, decide, next_state
+from rbm.engine.workflow import can_lock, decide, next_state, state_after_edit
 from rbm.store.audit import utc
 from rbm.store.records import ENTITIES, Entity
 from rbm.store.tables import (
@@ -151,6 +152,11 @@ def _allow(
             raise WorkflowError(decision.reason or "workflow.refused.role")
 
 
+def _insert(dialect: str) -> Any:
+    """The dialect's INSERT, which can skip a row whose key is taken (ON CONFLICT DO NOTHING)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def _bump(
     connection: sa.Connection,
     biennium: str,
@@ -172,12 +178,12 @@ def _bump(
     if entity.stateful:
         values |= {"state": state.value, "comment": comment}
     if current.version == 0:
-        try:
-            with connection.begin_nested():
-                connection.execute(table.insert().values({**keys, **values}))
-        except sa.exc.IntegrityError:  # another writer created it first
-            latest = state_of(connection, biennium, record, entity)
-            raise Conflict(latest.version, latest.updated_by) from None
+        # no savepoint: SQLite's driver would commit one taken before the first write
+        insert = _insert(connection.dialect.name)(table).values({**keys, **values})
+        inserted = insert.on_conflict_do_nothing().returning(table.c.version)
+        if connection.execute(inserted).first() is None:
+            latest = state_of(connection, biennium, record, entity)  # another writer was first
+            raise Conflict(latest.version, latest.updated_by)
         return
     where = sa.and_(*(table.c[k] == v for k, v in keys.items()), table.c.version == current.version)
     if connection.execute(table.update().where(where).values(values)).rowcount != 1:
@@ -264,7 +270,8 @@ def save(
 ) -> RecordState:
     """Change fields of a record read at `version`, as one new version with an audit entry
     for each field whose value changes; raises Missing, Conflict or WorkflowError. Saving
-    unchanged values is allowed only to whoever may edit the record at all."""
+    unchanged values is allowed only to whoever may edit the record at all. A validated PIE
+    whose baseline or target changes is submitted again (one more audit entry, `state`)."""
     resolved = {name: entity.resolve(name) for name in changes}
     if not changes or None in resolved.values():
         raise WorkflowError("workflow.refused.field")
@@ -282,19 +289,25 @@ def save(
         if not changed:
             return current
         connection.execute(table.update().where(where).values(_updates(row, entity, changed)))
-        _bump(
-            connection, biennium, entity, record, current, user, now, current.state, current.comment
-        )
+        after = current.state
+        if entity.stateful:
+            after = state_after_edit(current.state, {entity.action(f) for f in changed})
+        _bump(connection, biennium, entity, record, current, user, now, after, current.comment)
+        entity_id = f"{biennium}/{record}"
         for field, value in changed.items():
+            _audit(
+                connection, user, now, entity.name, entity_id, field, before[field], value, reason
+            )
+        if after != current.state:  # a validated PIE's baseline or target changed
             _audit(
                 connection,
                 user,
                 now,
                 entity.name,
-                f"{biennium}/{record}",
-                field,
-                before[field],
-                value,
+                entity_id,
+                "state",
+                current.state.value,
+                after.value,
                 reason,
             )
         return state_of(connection, biennium, record, entity)

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 
 from rbm.datapackage.cells import CellContext
+from rbm.domain.text import forbidden_character
 from rbm.domain.workflow import Action, User
 from rbm.store.records import ENTITIES, Entity, InvalidValue, parse_changes
 from rbm.store.workflow import (
@@ -30,6 +31,14 @@ def entity_named(name: str) -> Entity:
     if name not in ENTITIES:
         raise ApiError(404, "web.error.404")
     return ENTITIES[name]
+
+
+def canonical_record(entity: Entity, record: str) -> str:
+    """`record` itself when it is the record's one id; any other spelling of an id (a row
+    number with leading zeros or in other digits) is no record, 404."""
+    if not entity.is_canonical(record):
+        raise ApiError(404, "web.error.404")
+    return record
 
 
 def json_value(value: object) -> object:
@@ -69,6 +78,16 @@ def refusals(
         raise ApiError(409, "web.error.stale", details, user=stale.updated_by or "?") from None
 
 
+def plain_note(note: str | None) -> str | None:
+    """An edit's reason or an action's comment as stored: refused (422) when it holds a
+    character no text may hold (a NUL is stored by SQLite and refused by PostgreSQL)."""
+    found = forbidden_character(note) if note else None
+    if found is not None:
+        details = {"field": "reason", "value": note, "problem": "control-character"}
+        raise ApiError(422, "web.error.value", details, field="reason", value=found[1])
+    return note or None
+
+
 def apply_edit(
     request: Request,
     user: User,
@@ -79,6 +98,7 @@ def apply_edit(
     reason: str | None,
 ) -> RecordState:
     """Parse the submitted text of each field and save it as one new version."""
+    canonical_record(entity, record)
     state = app_state(request)
     dataset = state.snapshot().dataset
     biennium = dataset.biennium
@@ -102,7 +122,7 @@ def apply_edit(
             changes,
             version,
             state.config.clock(),
-            reason or None,
+            plain_note(reason),
         )
 
 
@@ -113,6 +133,7 @@ def apply_action(
     state = app_state(request)
     biennium = state.snapshot().dataset.biennium.code
     entity = ENTITIES["pie"]
+    canonical_record(entity, pie)
     with refusals(state, biennium, entity, pie, []):
         return act(
             state.engine,
@@ -122,5 +143,5 @@ def apply_action(
             action,
             version,
             state.config.clock(),
-            comment or None,
+            plain_note(comment),
         )

@@ -13,9 +13,11 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rbm.i18n import keys, t
 from rbm.web.language import language
@@ -28,6 +30,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "timeout",
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
@@ -104,5 +107,50 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
+        # only if `Crashes` is not installed: Starlette re-raises after this, and uvicorn
+        # then closes the connection
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return respond(request, 500, t("web.error.500", language(request)))
+
+
+def internal_error(request: Request) -> Response:
+    """The 500 in the one shape; plain JSON if even the error page fails (e.g. no store)."""
+    try:
+        return respond(request, 500, t("web.error.500", language(request)))
+    except Exception:
+        log.exception("could not render the error page")
+        return JSONResponse(error_body(500, t("web.error.500", "en"), {}), 500)
+
+
+class Crashes:
+    """A pure ASGI middleware that turns an unexpected exception into a finished 500.
+
+    Starlette's own last-resort handler sends the 500 and then raises the exception again
+    for the server to see, and uvicorn answers that by closing the connection: the client
+    got a reset after its 500. Here the exception is logged and ends with the response, so
+    the connection stays open. If the response had started, it cannot be mended: the
+    exception goes on and the server closes the connection, as it must."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            request = Request(scope)
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            if started:
+                raise
+            response = await run_in_threadpool(internal_error, request)
+            await response(scope, receive, send)

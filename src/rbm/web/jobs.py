@@ -14,14 +14,23 @@ server started with several worker processes keeps one list (and one "at most on
 per process. What a finished build wrote stays on disk, in `<builds>/<job id>/`, with a
 `job.json` manifest written at the end; the list shows the builds found on disk beside those
 in memory, so files built before a restart can still be downloaded.
+
+A build writes into `<builds>/.<job id>.partial/`, locked (flock) while it runs, and renames
+it to `<builds>/<job id>/` once its manifest is written: a build cut short (the server killed)
+leaves only a partial folder, never one that looks finished. `remove_leftovers` lists (in the
+log) and removes the partial folders no running process holds; the server calls it as it
+starts.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import re
 import secrets
+import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -45,6 +54,7 @@ DRAWN: frozenset[Format] = frozenset({"html", "pdf"})  # the formats that show t
 MANIFEST = "job.json"
 JOB_ID_PATTERN = r"^\d{8}-\d{6}-[0-9a-f]{6}$"
 JOB_ID = re.compile(JOB_ID_PATTERN)
+PARTIAL = re.compile(r"^\.(\d{8}-\d{6}-[0-9a-f]{6})\.partial$")
 MAX_ERROR = 500
 # the renderer module of each format: rbm.report.render.<module>.write(report, folder, lang)
 RENDERERS: dict[str, str] = {"html": "html", "xlsx": "xlsx", "json": "tables_json", "pdf": "pdf"}
@@ -189,6 +199,45 @@ def _relative(files: Sequence[Path], folder: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.resolve().relative_to(root).as_posix() for p in files))
 
 
+def partial_folder(folder: Path) -> Path:
+    """Where the build of `folder` writes until it is complete."""
+    return folder.with_name(f".{folder.name}.partial")
+
+
+def _hold(folder: Path) -> int:
+    """An exclusive lock on `folder`, held while its descriptor stays open; the system
+    drops it when the process ends, however it ends."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
+
+def remove_leftovers(builds: Path) -> list[Path]:
+    """Remove the partial folders of builds cut short (those no process holds locked), each
+    named in the log; returns them."""
+    removed: list[Path] = []
+    if not builds.is_dir():
+        return removed
+    for folder in sorted(builds.iterdir()):
+        if not PARTIAL.match(folder.name) or not folder.is_dir() or folder.is_symlink():
+            continue
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a build of another worker process, under way
+            os.close(descriptor)
+            continue
+        try:
+            log.warning("removing the partial folder of a build cut short: %s", folder)
+            shutil.rmtree(folder)
+            removed.append(folder)
+        except OSError:
+            log.exception("could not remove %s", folder)
+        finally:
+            os.close(descriptor)
+    return removed
+
+
 def _message(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
@@ -282,8 +331,31 @@ class Jobs:
             return job
 
     def _run(self, job_id: str, dataset: Dataset, clock: Callable[[], datetime]) -> None:
-        job = self._update(job_id, state="running", started=clock())
-        folder = job.folder
+        final = self._jobs[job_id].folder
+        folder = partial_folder(final)
+        self._update(job_id, state="running", started=clock(), folder=folder)
+        try:
+            folder.mkdir(parents=True)
+            held = _hold(folder)
+        except OSError as exc:
+            log.exception("report build %s could not start", job_id)
+            self._update(job_id, state="failed", finished=clock(), error=_message(exc))
+            return
+        try:
+            self._build(job_id, dataset, clock, folder, final)
+        finally:
+            os.close(held)
+
+    def _build(
+        self,
+        job_id: str,
+        dataset: Dataset,
+        clock: Callable[[], datetime],
+        folder: Path,
+        final: Path,
+    ) -> None:
+        with self._lock:
+            job = self._jobs[job_id]
 
         def progress(step: Step) -> None:
             self._update(
@@ -296,19 +368,24 @@ class Jobs:
             )
 
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             written = self._runner(dataset, folder, job.formats, job.langs, progress)
-            files = _relative(written, folder)
+            outcome: dict[str, Any] = {"state": "done", "files": _relative(written, folder)}
         except Exception as exc:  # the job fails; the server goes on
             log.exception("report build %s failed", job_id)
-            job = self._update(job_id, state="failed", finished=clock(), error=_message(exc))
-        else:
-            job = self._update(job_id, state="done", finished=clock(), files=files)
+            outcome = {"state": "failed", "error": _message(exc)}
+        with self._lock:
+            ended = replace(self._jobs[job_id], finished=clock(), **outcome)
         try:
-            payload = json.dumps(_manifest(job), ensure_ascii=False, indent=1)
+            payload = json.dumps(_manifest(ended), ensure_ascii=False, indent=1)
             (folder / MANIFEST).write_text(payload + "\n", encoding="utf-8")
-        except OSError:
-            log.exception("could not write the manifest of build %s", job_id)
+            folder.rename(final)  # complete: from now on it is listed and served
+        except OSError as exc:
+            log.exception("could not finish build %s", job_id)
+            shutil.rmtree(folder, ignore_errors=True)
+            self._update(job_id, state="failed", finished=clock(), files=(), error=_message(exc))
+        else:
+            with self._lock:
+                self._jobs[job_id] = replace(ended, folder=final)
 
     def active(self) -> Job | None:
         """The build queued or running, if any."""

@@ -1,4 +1,7 @@
-"""The session cookie: signed (itsdangerous), holding the user's name and a CSRF token.
+"""The session cookie: signed (itsdangerous), holding a CSRF token and, once signed in, a
+random session id whose record in the store (rbm.store.accounts) says who it is and whether
+it still holds: signing out, disabling the user, the absolute lifetime and the idle time
+end it on every worker, so a cookie replayed afterwards is anonymous.
 
 HttpOnly and SameSite=Lax always; Secure whenever the request came over https (behind a
 proxy, start uvicorn with --proxy-headers so the scheme is known)."""
@@ -18,7 +21,7 @@ LANG_COOKIE = "rbm_lang"
 
 @dataclass(frozen=True)
 class Session:
-    user: str | None
+    sid: str | None  # the session id when signed in
     csrf: str
 
     @classmethod
@@ -43,13 +46,13 @@ class Sessions:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        user = data.get("u")
-        return Session(user if isinstance(user, str) else None, data["c"])
+        sid = data.get("s")
+        return Session(sid if isinstance(sid, str) else None, data["c"])
 
     def write(self, request: Request, response: Response, session: Session) -> None:
         response.set_cookie(
             COOKIE,
-            self._signer.dumps({"u": session.user, "c": session.csrf}),
+            self._signer.dumps({"s": session.sid, "c": session.csrf}),
             max_age=self.max_age,
             httponly=True,
             samesite="lax",

@@ -145,6 +145,21 @@ def test_tables_note_the_real_differences_of_their_source(tables: dict[str, Tabl
     assert not tables["table-4"].notes
 
 
+def test_a_difference_is_noted_once_with_every_figure_and_where_it_is_printed(
+    report: ReportView, tables: dict[str, TableView]
+) -> None:
+    """Three sources print 4,008 for the unallocated final budget, 表6 adds up to 3,742: one
+    note names the line and all four sources; no note reads like a check's internals."""
+    unallocated = [n.text for n in tables["table-6"].notes if "4,008" in n.text.get("en")]
+    assert len(unallocated) == 1
+    en, zh = unallocated[0].get("en"), unallocated[0].get("zh")
+    assert en.startswith("Unallocated (final budget)")
+    assert all(s in en for s in ("Table 5", "Annex I", "Annex IV", "Table 6: 3,742"))
+    assert zh.startswith("未分拨（调剂使用后最终预算）") and "表6各组成部分之和为 3,742" in zh
+    notes = [n.text.get(lang) for t in tables.values() for n in t.notes for lang in ("en", "zh")]
+    assert not any(" · " in text or "item " in text for text in notes)
+
+
 def test_sources_are_cited_as_each_language_reads_them(report: ReportView) -> None:
     """The Chinese cites a source by its id, as the source does; English by its label, or
     else its title."""
@@ -152,3 +167,14 @@ def test_sources_are_cited_as_each_language_reads_them(report: ReportView) -> No
     assert report.cite("表2", "en") == "Table 2"
     assert report.cite("附件十五, 二-支柱1", "en") == "Annex XV, Part II, Strategic pillar 1"
     assert report.cite("not-a-source", "en") == "not-a-source"
+
+
+def test_column_groups_are_the_runs_of_one_group(tables: dict[str, TableView]) -> None:
+    posts = tables["annex-5"]
+    assert [(g.get("en") if g else None, n) for g, n in posts.groups] == [
+        ("P&B", 5),
+        ("Final budget", 5),
+        ("Difference", 5),
+    ]
+    assert posts.columns[0].heading.get("zh") == "计划和预算：DG/DDG/ADG"
+    assert tables["table-5"].groups == ()

@@ -168,12 +168,25 @@ def test_every_table_has_a_caption_and_scoped_headers(
             captions = table.findall("caption")
             assert len(captions) == 1 and captions[0].text_content().strip(), (lang, name)
             for th in table.xpath("./thead//th"):
-                assert th.get("scope") == "col", (lang, name)
+                assert th.get("scope") in ("col", "colgroup"), (lang, name)
             for tr in table.xpath("./tbody/tr"):
                 first = tr[0]
                 assert first.tag == "th" and first.get("scope") == "row", (lang, name)
                 assert all(cell.tag == "td" for cell in tr[1:]), (lang, name)
     assert count > 40
+
+
+def test_grouped_columns_print_their_group_once_over_them(
+    parsed: dict[Lang, dict[str, HtmlElement]],
+) -> None:
+    """Posts by grade: each phase heads its grades and their total; the grades are listed
+    under it (a Chinese header never has to break inside "计划和预算")."""
+    table = parsed["zh"]["annexes.html"].get_element_by_id("tbl-annex-5").find(".//table")
+    top, below = table.xpath("./thead/tr")
+    groups = [(th.text_content().strip(), th.get("colspan")) for th in top[1:]]
+    assert groups == [("计划和预算", "5"), ("调剂使用后最终预算", "5"), ("差异", "5")]
+    assert top[0].get("rowspan") == "2" and len(below) == 15
+    assert [th.text_content().strip() for th in below[:5]] == ["DG/DDG/ADG", "D", "P", "G", "总计"]
 
 
 def test_every_table_shows_its_unit_and_source(

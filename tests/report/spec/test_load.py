@@ -38,3 +38,24 @@ def test_an_unknown_source_is_an_error(tmp_path: Path) -> None:
     )
     _, errors = read_spec(tmp_path, ["T1"])
     assert [(e.row, e.value) for e in errors] == [(5, "T9")]
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it(tmp_path: Path) -> None:
+    rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    rows += [
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    (tmp_path / "report.yaml").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec, errors = read_spec(tmp_path, [])
+    assert spec is None and [(e.type, e.row) for e in errors] == [("invalid-spec", 2)]
+
+
+def test_a_linked_specification_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("version: 1\nsections: []\n", encoding="utf-8")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "report.yaml").symlink_to(outside)
+    spec, errors = read_spec(package, [])
+    assert spec is None and [(e.type, e.value) for e in errors] == [("linked-file", "report.yaml")]

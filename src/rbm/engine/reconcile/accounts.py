@@ -116,6 +116,7 @@ def _total(sides: list[Side], label: str) -> Side:
         "facts",
         f"{label} × {len(sides)}",
         sum((s.half for s in sides), Decimal(0)),
+        len(sides),
     )
 
 

@@ -14,24 +14,50 @@ from rbm.i18n import t
 
 def describe(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
     """What a finding is about, in the reader's language."""
-    sectors = {s.code: s.short.get(lang) for s in dataset.sectors}
-    costs = {c.code: c.name.get(lang) for c in dataset.cost_categories}
-    unions = {u.code: u.name.get(lang) for u in dataset.unions}
-    # an item that is a financial line or an income category reads as its name
-    items = {
-        **{c.code: c.name.get(lang) for c in dataset.income_categories},
-        **{line.code: line.name.get(lang) for line in dataset.financial_lines},
-    }
     parts = [_term("measure", subject["measure"], lang)] if "measure" in subject else []
     if "phase" in subject:
         parts.append(_term("phase", subject["phase"], lang))
+    parts += [f"{dim} {name}" for dim, name, _ in _named(dataset, subject, lang)]
+    return " · ".join(parts)
+
+
+def for_readers(dataset: Dataset, subject: dict[str, str], lang: Lang) -> str:
+    """What a finding is about as a report's note says it: the line's names, then its phase
+    (or measure), "Unallocated (final budget)"."""
+    names = ", ".join(
+        name if named else f"{dim} {name}" for dim, name, named in _named(dataset, subject, lang)
+    )
+    if "phase" in subject:
+        kind = _term("phase", subject["phase"], lang)
+    elif "measure" in subject:
+        kind = _term("measure", subject["measure"], lang)
+    else:
+        return names
+    return t("reconcile.subject.reader", lang, what=names, kind=kind) if names else kind
+
+
+def _named(dataset: Dataset, subject: dict[str, str], lang: Lang) -> list[tuple[str, str, bool]]:
+    """(dimension's label, member's name, whether the member has a name of its own)."""
+    # an item that is a financial line or an income category reads as its name
+    names = {
+        "sector": {s.code: s.short.get(lang) for s in dataset.sectors},
+        "cost_category": {c.code: c.name.get(lang) for c in dataset.cost_categories},
+        "union": {u.code: u.name.get(lang) for u in dataset.unions},
+        "item": {
+            **{c.code: c.name.get(lang) for c in dataset.income_categories},
+            **{line.code: line.name.get(lang) for line in dataset.financial_lines},
+            **{p.id: f"{p.id} {p.name.get(lang)}" for p in dataset.capital_projects},
+        },
+    }
+    found = []
     for dim, value in subject.items():
         if dim in ("measure", "phase"):
             continue
-        names = {"sector": sectors, "cost_category": costs, "union": unions, "item": items}
-        shown = names.get(dim, {}).get(value, value)
-        parts.append(f"{t(f'dimension.{dim}', lang)} {shown}")
-    return " · ".join(parts)
+        shown = names.get(dim, {}).get(value)
+        if shown is None and subject.get("measure") == "demand" and dim == "item":
+            shown = _term("report.demand", value, lang)  # a demand measure, by its label
+        found.append((t(f"dimension.{dim}", lang), shown or value, shown is not None))
+    return found
 
 
 def _term(kind: str, code: str, lang: Lang) -> str:

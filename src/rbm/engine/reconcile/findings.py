@@ -24,6 +24,7 @@ class Side:
     how: str  # "published" (a printed figure), "facts" (a sum of stored facts), "computed"
     ref: str | None = None  # the published figure's id, or a description of the parts
     half: Decimal = Decimal(0)  # how far rounding of the printed inputs can move the value
+    parts: int = 1  # how many figures the value adds up (a sum of parts, or one figure)
 
 
 @dataclass(frozen=True)

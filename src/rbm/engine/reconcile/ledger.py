@@ -45,8 +45,24 @@ class Ledger:
             for s in kinds.values()
         }
         self.by_measure: dict[tuple[str, str | None], list[Fact]] = defaultdict(list)
+        # each fact under every (dimension, value) a claim may ask it for (a hierarchy's
+        # ancestors included): a claim reads the facts of its rarest value, not all of them,
+        # so reconciliation grows with the facts rather than with facts × checks
+        self._index: dict[tuple[str, str | None], dict[tuple[str, object], list[Fact]]] = (
+            defaultdict(lambda: defaultdict(list))
+        )
         for fact in facts(dataset):
-            self.by_measure[(fact.measure, fact.phase)].append(fact)
+            key = (fact.measure, fact.phase)
+            self.by_measure[key].append(fact)
+            for dim, have in fact.dims.items():
+                for value in self._values(dim, have):
+                    self._index[key][(dim, value)].append(fact)
+        self._matched: dict[tuple[object, ...], tuple[Fact, ...]] = {}
+
+    def _values(self, dim: str, have: object) -> list[object]:
+        if dim in self.parents and isinstance(have, str):
+            return list(ancestors(self.parents[dim], have))
+        return [have]
 
     def group_of(self, source: str) -> str:
         return self.group.get(source, source)
@@ -73,14 +89,23 @@ class Ledger:
         phase: str | None,
         dims: Mapping[str, object],
         excludes: frozenset[str] = frozenset(),
-    ) -> list[Fact]:
-        return [
-            f
-            for f in self.by_measure.get((measure, phase), [])
-            if self._matches(f, measure, dims)
-            and f.dims.get(SECTOR) not in excludes
-            and f.dims.get("item") not in excludes
-        ]
+    ) -> tuple[Fact, ...]:
+        """The facts of a measure and phase that a claim at `dims` includes."""
+        key = (measure, phase, tuple(sorted(dims.items(), key=lambda kv: kv[0])), excludes)
+        found = self._matched.get(key)
+        if found is None:
+            index = self._index.get((measure, phase), {})
+            lists = [index.get((dim, value), []) for dim, value in dims.items()]
+            candidates = min(lists, key=len) if lists else self.by_measure.get((measure, phase), [])
+            found = tuple(
+                f
+                for f in candidates
+                if self._matches(f, measure, dims)
+                and f.dims.get(SECTOR) not in excludes
+                and f.dims.get("item") not in excludes
+            )
+            self._matched[key] = found
+        return found
 
     def sums(
         self,

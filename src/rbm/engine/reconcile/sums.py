@@ -35,7 +35,9 @@ def subject(measure: str, phase: str | None, dims: Mapping[str, object]) -> dict
 
 
 def _side(total: Sum) -> Side:
-    return Side(total.amount, total.source, "facts", total.description, total.half)
+    return Side(
+        total.amount, total.source, "facts", total.description, total.half, len(total.parts)
+    )
 
 
 def _figure_side(fig: Figure) -> Side:
@@ -162,6 +164,7 @@ def published_parts(
                     "published",
                     f"{len(parts)} × {dim}",
                     sum((side.half for side in parts.values()), Decimal(0)),
+                    len(parts),
                 )
                 left = _figure_side(total)
                 yield (

@@ -90,6 +90,10 @@ BUILDERS: dict[str, Builder] = {
 def build_block(ctx: Context, b: Spec) -> list[Block | Section]:
     """What one block of the specification makes, with its id, title and chart applied;
     empty tables are left out."""
+    if b.kind == "part":  # a section of its own among the blocks, in their order
+        from rbm.report.build.report import build_sections  # which builds blocks in turn
+
+        return list(build_sections(ctx, b.raw, b.member))
     made = BUILDERS[b.kind](ctx, b)
     items: list[Made] = list(made) if isinstance(made, list | tuple) else [made]  # type: ignore[list-item]
     out: list[Block | Section] = []

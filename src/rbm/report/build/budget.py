@@ -140,27 +140,15 @@ def annex_5(ctx: Context, source: str) -> TableView:
             for code, count in amounts.items():
                 total[code] = total.get(code, Decimal(0)) + count
             amounts[TOTAL] = sum(amounts.values(), Decimal(0))
-            specs.append(
-                Figures(text("report.column.phase_grade", phase=label, grade=grade), amounts)
-            )
+            specs.append(Figures(Text.plain(grade), amounts, group=label))
         total[TOTAL] = sum(total.values(), Decimal(0))
         grade_total = text("report.column.total")
-        specs.append(
-            Figures(text("report.column.phase_grade", phase=label, grade=grade_total), total)
-        )
+        specs.append(Figures(grade_total, total, group=label))
     width = len(grades) + 1
     difference = text("report.column.difference")
     for i in range(width):
-        which: str | Text = grades[i] if i < len(grades) else text("report.column.total")
-        specs.append(
-            Derived(
-                text("report.column.phase_grade", phase=difference, grade=which),
-                "difference",
-                width + i,
-                i,
-                format="integer",
-            )
-        )
+        which = Text.plain(grades[i]) if i < len(grades) else text("report.column.total")
+        specs.append(Derived(which, "difference", width + i, i, format="integer", group=difference))
     sectors = [Line(s.name, s.code) for s in ctx.dataset.sectors]
     body = line_rows([*sectors, Line(text("report.row.total"), TOTAL, "total")], specs, {})
     return TableView(

@@ -292,27 +292,20 @@ def annex_6(ctx: Context, b: Spec) -> TableView:
                 for k in facts
                 if k.union == union.code and k.phase == phase
             }
-            label = text(
-                "report.column.union_phase",
-                union=union.name,
-                phase=text(f"report.column.phase.{phase.value}"),
-            )
+            label = text(f"report.column.phase.{phase.value}")
             printed = lines.printed_figures(
                 ctx, source, "key_financial", phase.value, union=union.code
             )
-            specs.append(Figures(label, _derive(ctx, stored), printed))
+            specs.append(Figures(label, _derive(ctx, stored), printed, group=union.name))
     for phase in PHASES:
         together: dict[str, Decimal] = defaultdict(Decimal)
         for k in facts:  # the unions' facts and those of no union (printed in the total only)
             if k.phase == phase:
                 together[k.line] += lines.in_thousands(k.amount, k.unit)
-        label = text(
-            "report.column.union_phase",
-            union=text("report.column.total"),
-            phase=text(f"report.column.phase.{phase.value}"),
-        )
+        label = text(f"report.column.phase.{phase.value}")
         printed = lines.printed_figures(ctx, source, "key_financial", phase.value)
-        specs.append(Figures(label, _derive(ctx, dict(together)), printed))
+        total = text("report.column.total")
+        specs.append(Figures(label, _derive(ctx, dict(together)), printed, group=total))
     items = lines.parse(b, "items")
     if items is None:
         seen = list(dict.fromkeys(k.line for k in facts))

@@ -60,6 +60,7 @@ class Figures:
     computed: Mapping[str, Decimal]
     printed: Mapping[str, Printed] = field(default_factory=dict)
     format: NumberFormat = "integer"
+    group: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Derived:
     printed: Mapping[str, Decimal] = field(default_factory=dict)
     only_printed: bool = False
     format: NumberFormat = "percent"
+    group: Text | None = None
 
 
 Spec_ = Figures | Derived
@@ -192,7 +194,7 @@ def _derived(spec: Derived, item: str, numbers: list[Decimal | None]) -> Decimal
 
 
 def columns(specs: Sequence[Spec_]) -> tuple[Column, ...]:
-    return tuple(Column(s.label, s.format) for s in specs)
+    return tuple(Column(s.label, s.format, s.group) for s in specs)
 
 
 def in_thousands(amount: Decimal, unit: Unit) -> Decimal:

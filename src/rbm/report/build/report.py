@@ -11,8 +11,8 @@ from typing import Any
 from rbm.domain.dataset import Dataset
 from rbm.domain.organization import Source
 from rbm.domain.text import Text
-from rbm.engine.reconcile.describe import describe, number_text
-from rbm.engine.reconcile.findings import FindingClass
+from rbm.engine.reconcile.describe import for_readers, number_text
+from rbm.engine.reconcile.findings import FindingClass, Side
 from rbm.engine.reconcile.run import reconcile
 from rbm.i18n import joined, localized, text
 from rbm.report.build.blocks import build_block
@@ -93,39 +93,59 @@ def build_sections(
 
 def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:
     """Per source, a note for each real difference reconciliation finds in it: the report's
-    tables show computed figures, so where a printed one differs, the note says so."""
-    notes: dict[str, list[Text]] = {}
+    tables print the source's figures, so where two of them disagree, the note says so,
+    once per line, with every figure and where it is printed."""
     langs = dataset.biennium.settings.languages
     sources = {src.id: citation(src, langs) for src in dataset.sources}
 
-    def cited(ids: str) -> Text:
-        return joined([sources.get(i, Text.plain(i)) for i in ids.split(", ")])
+    def cited(side: Side) -> Text:
+        where = joined([sources.get(i, Text.plain(i)) for i in side.source.split(", ")])
+        if side.how == "narrative":
+            return text("report.note.in_text", source=where)
+        return text("report.note.sum_of", source=where) if side.parts > 1 else where
 
     def figure(value: Decimal) -> Text:
         return Text.build(langs, partial(localized, number_text(value)))
 
+    notes: dict[str, list[Text]] = {}
+
+    def add(note: Text, *where: str) -> None:
+        for source in where:
+            if note not in notes.setdefault(source, []):
+                notes[source].append(note)
+
+    lines: dict[tuple[tuple[str, str], ...], dict[Decimal, list[Text]]] = {}
+    places: dict[tuple[tuple[str, str], ...], set[str]] = {}
     for finding in reconcile(dataset).findings:
         if finding.klass != FindingClass.DIFFERENCE:
             continue
-        what = Text.build(langs, partial(describe, dataset, finding.subject))
-        key = (
-            "report.note.utilization_basis"
-            if finding.check == "utilization_basis"
-            else "report.note.difference"
-        )
-        note = text(
-            key,
-            what=what,
-            left=figure(finding.left.value),
-            left_source=cited(finding.left.source),
-            right=figure(finding.right.value),
-            right_source=cited(finding.right.source),
-            unit=finding.unit,
-            total=finding.params.get("total", ""),
-        )
-        for source in {finding.left.source, finding.right.source}:
-            if note not in notes.setdefault(source, []):
-                notes[source].append(note)
+        sides = (finding.left, finding.right)
+        if finding.check == "utilization_basis":
+            add(
+                text(
+                    "report.note.utilization_basis",
+                    left=figure(finding.left.value),
+                    left_source=cited(finding.left),
+                    right=figure(finding.right.value),
+                    total=finding.params.get("total", ""),
+                ),
+                *(side.source for side in sides),
+            )
+            continue
+        key = tuple(finding.subject.items())
+        for side in sides:
+            shown = lines.setdefault(key, {}).setdefault(side.value, [])
+            if cited(side) not in shown:
+                shown.append(cited(side))
+            places.setdefault(key, set()).add(side.source)
+    for key, values in lines.items():
+        what = Text.build(langs, partial(for_readers, dataset, dict(key)))
+        figures = [
+            text("report.note.figure", where=joined(w), value=figure(v)) for v, w in values.items()
+        ]
+        listed = joined(figures, "report.note.figure_separator")
+        note = text("report.note.differs", what=what, figures=listed)
+        add(note, *sorted(places[key]))
     return notes
 
 

@@ -32,9 +32,13 @@ drawing, and a language never gets another's.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
+import os
 import re
+import signal
+import sys
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -138,6 +142,31 @@ def _draw_language(charts: tuple[ChartView, ...], lang: Lang) -> list[str]:
     return [_svg(chart, lang) for chart in charts]
 
 
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def chart_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for drawing, started fresh (the converter's runtime does not fork)
+    and made to die with the process that started them, even if it is killed."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux for SIGKILL when the parent ends, then make sure it has not
+    ended already (the request would come too late); elsewhere, only the latter."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang], separate: bool = False) -> None:
     """Draw every chart in every language, one worker process per language: vl-convert holds
     the interpreter while it draws, so separate processes are what uses both cores. With one
@@ -146,8 +175,7 @@ def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang], separate: bool 
     todo = tuple(dict.fromkeys(charts))
     if (len(langs) < 2 and not separate) or not todo:
         return
-    context = multiprocessing.get_context("spawn")  # the converter's runtime does not fork
-    with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
+    with chart_pool(len(langs)) as pool:
         drawn = dict(zip(langs, pool.map(_draw_language, [todo] * len(langs), langs), strict=True))
     _DRAWN.clear()  # a long-running server draws report after report
     for lang, drawings in drawn.items():
@@ -339,7 +367,7 @@ def _records(
                 {
                     "category": _wrapped(row.label.get(lang), LABEL_WIDTH),
                     "name": row.label.get(lang),
-                    "series": column.label.get(lang),
+                    "series": column.heading.get(lang),
                     "value": _scaled(value, column.format),
                     "printed": format_value(value, column.format, lang),
                     "rank": rank,
@@ -509,7 +537,7 @@ def _series_chart(table: TableView, lang: Lang, grouped: bool) -> Drawing:
 
 
 def _series(table: TableView, lang: Lang, columns: list[int]) -> list[str]:
-    return [table.columns[i].label.get(lang) for i in columns]
+    return [table.columns[i].heading.get(lang) for i in columns]
 
 
 def _extent(records: list[dict[str, Any]], grouped: bool) -> tuple[float, float]:

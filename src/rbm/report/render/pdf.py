@@ -56,7 +56,7 @@ LEAST_LATIN = 4.0
 HEADER_RUN = 20.0
 LOOSE_RUN = 8.0  # ... or this, in a table too wide for a turned page otherwise
 _BREAKS = re.compile(r"(?<=[\s，、；：。）》」』/])|(?=[（《「『])")
-_HEAD_CELL = re.compile(r'(<th\b[^>]*\bscope="col"[^>]*>)([^<]+)(</th>)')
+_HEAD_CELL = re.compile(r'(<th\b[^>]*\bscope="col(?:group)?"[^>]*>)([^<]+)(</th>)')
 _TABLE = re.compile(r'id="tbl-([^"]+)".*?</table>', re.S)
 _ROW_LABEL = re.compile(r'(<th\b[^>]*\bscope="row"[^>]*>)([^<]+)(?=<)')
 

@@ -42,7 +42,7 @@ def table_dict(
         "title": tx(table.title),
         "unit": tx(table.unit),
         "stub": tx(table.stub),
-        "columns": [{**tx(c.label), "format": c.format} for c in table.columns],
+        "columns": [{**tx(c.heading), "format": c.format} for c in table.columns],
         "rows": [
             {
                 "label": tx(row.label),

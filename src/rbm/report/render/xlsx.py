@@ -214,7 +214,7 @@ def _write_table(
 ) -> None:
     with_notes = any(row.notes for row in table.rows)
     headers = [(table.stub.get(lang), False)]
-    headers += [(c.label.get(lang), c.format != "text") for c in table.columns]
+    headers += [(c.heading.get(lang), c.format != "text") for c in table.columns]
     if with_notes:
         headers.append((t("report.xlsx.column.notes", lang), False))
     widths = _write_heading(

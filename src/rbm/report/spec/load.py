@@ -15,7 +15,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from rbm.datapackage.errors import DataError
+from rbm.datapackage.files import linked_part
 from rbm.datapackage.locate import locate
+from rbm.datapackage.safe_yaml import load_yaml
 
 SPEC_FILE = "report.yaml"
 
@@ -40,11 +42,13 @@ def read_spec(
     """The package's specification (None when it has none) and the problems found in it;
     `sources` are the package's source ids, which blocks may cite."""
     path = folder / SPEC_FILE
+    if linked_part(folder, SPEC_FILE) is not None:  # never read through a link
+        return None, [DataError("linked-file", SPEC_FILE, None, None, SPEC_FILE)]
     if not path.is_file():
         return None, []
     try:
         document = path.read_bytes().decode("utf-8")
-        spec = yaml.safe_load(document)
+        spec = load_yaml(document)  # no aliases: a few bytes of them expand to gigabytes
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         return None, [

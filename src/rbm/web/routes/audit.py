@@ -23,6 +23,7 @@ from rbm.domain.workflow import Role, User
 from rbm.store import audit
 from rbm.web.auth import allow
 from rbm.web.render import page
+from rbm.web.spreadsheet import neutralised
 from rbm.web.state import app_state
 
 router = APIRouter()
@@ -32,7 +33,6 @@ PAGE_SIZE = 100
 MAX_LIMIT = 500
 CSV_COLUMNS = ("id", "at", "user", "entity", "entity_id", "field", "old", "new", "reason")
 # a cell starting with one of these is a formula to a spreadsheet: it gets a leading quote
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _blank(value: object) -> object:
@@ -185,15 +185,7 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(FORMULA_START) and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return neutralised(text)
 
 
 def _csv_lines(found: audit.AuditPage) -> Iterator[str]:

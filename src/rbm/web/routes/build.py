@@ -23,6 +23,7 @@ from rbm.i18n import keys, language_name, t
 from rbm.report.render.html import format_value, html_lang
 from rbm.web.auth import SignedIn, allow
 from rbm.web.errors import ApiError
+from rbm.web.headers import CSP, policy_for
 from rbm.web.jobs import FORMATS, JOB_ID_PATTERN, Busy, Format, Job
 from rbm.web.language import language
 from rbm.web.render import page
@@ -226,7 +227,7 @@ def job_page(request: Request, user: SignedIn, job_id: JobId) -> Response:
     names = {f.name for f in files}
     sites = [(code, _file_href(job, f"{code}/index.html")) for code in job.langs
              if f"{code}/index.html" in names]  # fmt: skip
-    return page(
+    response = page(
         request,
         "web/job.html",
         job=job,
@@ -236,6 +237,9 @@ def job_page(request: Request, user: SignedIn, job_id: JobId) -> Response:
         sites=sites,
         api_href=f"/api/builds/{job.id}",
     )
+    # the page follows a running build with an inline script: allowed by its hash alone
+    response.headers[CSP] = policy_for(bytes(response.body).decode("utf-8"))
+    return response
 
 
 def _download(request: Request, job_id: str, name: str) -> Response:

@@ -35,6 +35,7 @@ from rbm.web.auth import SignedIn
 from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
 from rbm.web.sections import blocks_by_role, section_dict
+from rbm.web.spreadsheet import neutralised
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
@@ -294,12 +295,17 @@ def _json_value(value: object, currency: str) -> Any:
 # ---- downloads -----------------------------------------------------------------------------
 
 
+# a spreadsheet takes a cell starting with one of these for a formula (OWASP "CSV injection");
+# the full-width forms too, as some spreadsheets read them as the ASCII ones
 def budget_csv(selection: BudgetSelection) -> bytes:
-    """The selected facts as the data package writes them: UTF-8, header row of its columns."""
+    """The selected facts as the data package writes them: UTF-8, header row of its columns;
+    text cells that a spreadsheet would run as formulas are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(BUDGET_COLUMNS)
-    writer.writerows(record_cells(BUDGET, f, selection.currency, ()) for f in selection.facts)
+    for fact in selection.facts:
+        cells = record_cells(BUDGET, fact, selection.currency, ())
+        writer.writerow([neutralised(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8")
 
 

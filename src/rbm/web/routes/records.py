@@ -1,5 +1,8 @@
 """Editing any editable record — risks (a focal point's own sectors), budget amounts (the
-planner), PIEs — as a form page and as `PATCH /api/records/{entity}/{record}`."""
+planner), PIEs — as a form page and as `PATCH /api/records/{entity}/{record}`.
+
+A record has one id: another spelling of it (`/records/budget_fact/00`) is 404, except that
+the form page redirects to the canonical address."""
 
 from __future__ import annotations
 
@@ -15,7 +18,13 @@ from rbm.domain.workflow import Role, User
 from rbm.store.records import Entity
 from rbm.store.workflow import state_of, values_of
 from rbm.web.auth import allow
-from rbm.web.editing import apply_edit, entity_named, json_value, record_state
+from rbm.web.editing import (
+    apply_edit,
+    canonical_record,
+    entity_named,
+    json_value,
+    record_state,
+)
 from rbm.web.errors import ApiError
 from rbm.web.render import page
 from rbm.web.state import app_state
@@ -57,6 +66,7 @@ NONE = ("", "web.choice.none")
 
 def _record(request: Request, entity: Entity, record: str) -> dict[str, Any]:
     """A record's editable fields, their current values and its version."""
+    canonical_record(entity, record)
     state = app_state(request)
     b = state.snapshot().dataset.biennium
     biennium = b.code
@@ -120,6 +130,9 @@ def edit_api(
 @router.get("/records/{entity}/{record}", include_in_schema=False)
 def edit_page(request: Request, user: Editor, entity: EntityName, record: RecordId) -> Response:
     kind = entity_named(entity)
+    canonical = kind.canonical(record)
+    if canonical is not None and canonical != record:
+        return RedirectResponse(f"/records/{entity}/{canonical}", 301)
     current = _record(request, kind, record)
     return page(
         request,

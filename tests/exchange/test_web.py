@@ -1,0 +1,100 @@
+"""Exchange downloads from the web: who may have the IATI files, a sector's template and
+the workbook upload (the app is built here with the exchange router added)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from rbm.domain.workflow import Role
+from rbm.exchange.iati import ACTIVITY_FILE, ORGANISATION_FILE
+from rbm.web import app as web_app
+from rbm.web.config import WebConfig
+from rbm.web.routes import exchange
+from tests.web.conftest import USERS, Client, Clock, web_template, web_url  # noqa: F401
+
+ClientFor = Callable[[Role | None], Client]
+
+
+@pytest.fixture
+def app(
+    web_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[FastAPI]:
+    if exchange.router not in web_app.ROUTERS:
+        monkeypatch.setattr(web_app, "ROUTERS", (*web_app.ROUTERS, exchange.router))
+    application = web_app.create_app(
+        WebConfig(web_url, secret="test-secret", builds=tmp_path / "builds", clock=Clock())
+    )
+    yield application
+    application.state.rbm.engine.dispose()
+
+
+@pytest.fixture
+def client_for(app: FastAPI) -> ClientFor:
+    def make(role: Role | None) -> Client:
+        client = Client(app)
+        if role is None:
+            client.refresh_csrf()
+        else:
+            assert client.login(USERS[role][0]).status_code == 303
+        return client
+
+    return make
+
+
+def test_everyone_signed_in_downloads_the_iati_files(client_for: ClientFor) -> None:
+    viewer = client_for(Role.VIEWER)
+    response = viewer.get("/exchange/iati.zip")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert sorted(archive.namelist()) == sorted([ACTIVITY_FILE, ORGANISATION_FILE])
+        assert archive.read(ACTIVITY_FILE).startswith(b"<?xml")
+    single = viewer.get("/exchange/iati/organisations.xml")
+    assert single.status_code == 200 and b"<iati-organisations" in single.content
+    anonymous = client_for(None).get("/exchange/iati.zip")
+    assert anonymous.status_code in (303, 401)
+
+
+def test_a_focal_point_has_the_template_of_its_own_sectors_only(client_for: ClientFor) -> None:
+    focal = client_for(Role.FOCAL_POINT)
+    assert focal.get("/exchange/template/bd").status_code == 403
+    assert client_for(Role.VIEWER).get("/exchange/template/pt").status_code == 403
+    assert client_for(Role.PLANNER).get("/exchange/template/nowhere").status_code == 404
+
+
+def test_viewers_may_not_upload_a_workbook(client_for: ClientFor) -> None:
+    viewer = client_for(Role.VIEWER)
+    response = viewer.http.post(
+        "/exchange/workbook",
+        files={"workbook": ("w.xlsx", b"not a workbook", "application/octet-stream")},
+        headers={"X-CSRF-Token": viewer.csrf},
+    )
+    assert response.status_code == 403
+
+
+def test_the_focal_point_downloads_its_sector_template(client_for: ClientFor) -> None:
+    pytest.importorskip("rbm.exchange.workbook.template")
+    response = client_for(Role.FOCAL_POINT).get("/exchange/template/pt")
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(b"PK")  # an xlsx is a zip
+    assert response.headers["content-disposition"].endswith('-pt.xlsx"')
+
+
+def test_the_fiscal_data_package_downloads_as_a_zip(client_for: ClientFor) -> None:
+    pytest.importorskip("rbm.exchange.ofdp")
+    response = client_for(Role.VALIDATOR).get("/exchange/ofdp.zip")
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "datapackage.json" in archive.namelist()
+
+
+def test_the_downloads_stay_out_of_the_api_document() -> None:
+    assert all(not route.include_in_schema for route in exchange.router.routes)  # type: ignore[attr-defined]
