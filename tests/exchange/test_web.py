@@ -1,5 +1,5 @@
 """Exchange downloads from the web: who may have the IATI files, a sector's template and
-the workbook upload (the app is built here with the exchange router added)."""
+the workbook upload, and the pages that link them."""
 
 from __future__ import annotations
 
@@ -25,10 +25,7 @@ ClientFor = Callable[[Role | None], Client]
 def app(
     web_url: str,  # noqa: F811
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[FastAPI]:
-    if exchange.router not in web_app.ROUTERS:
-        monkeypatch.setattr(web_app, "ROUTERS", (*web_app.ROUTERS, exchange.router))
     application = web_app.create_app(
         WebConfig(web_url, secret="test-secret", builds=tmp_path / "builds", clock=Clock())
     )
@@ -81,7 +78,6 @@ def test_viewers_may_not_upload_a_workbook(client_for: ClientFor) -> None:
 
 
 def test_the_focal_point_downloads_its_sector_template(client_for: ClientFor) -> None:
-    pytest.importorskip("rbm.exchange.workbook.template")
     response = client_for(Role.FOCAL_POINT).get("/exchange/template/pt")
     assert response.status_code == 200, response.text
     assert response.content.startswith(b"PK")  # an xlsx is a zip
@@ -89,7 +85,6 @@ def test_the_focal_point_downloads_its_sector_template(client_for: ClientFor) ->
 
 
 def test_the_fiscal_data_package_downloads_as_a_zip(client_for: ClientFor) -> None:
-    pytest.importorskip("rbm.exchange.ofdp")
     response = client_for(Role.VALIDATOR).get("/exchange/ofdp.zip")
     assert response.status_code == 200, response.text
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
@@ -98,3 +93,15 @@ def test_the_fiscal_data_package_downloads_as_a_zip(client_for: ClientFor) -> No
 
 def test_the_downloads_stay_out_of_the_api_document() -> None:
     assert all(not route.include_in_schema for route in exchange.router.routes)  # type: ignore[attr-defined]
+
+
+def test_pages_link_the_downloads_for_those_who_may_take_them(client_for: ClientFor) -> None:
+    """The finance page links both exports; a sector's page its workbook, for its focal
+    point and the planners only."""
+    viewer, focal = client_for(Role.VIEWER), client_for(Role.FOCAL_POINT)
+    finance = viewer.get("/finance").text
+    assert 'href="/exchange/iati.zip"' in finance and 'href="/exchange/ofdp.zip"' in finance
+    assert 'href="/exchange/template/pt"' in focal.get("/sectors/pt").text
+    assert "/exchange/template/" not in focal.get("/sectors/bd").text
+    assert "/exchange/template/" not in viewer.get("/sectors/pt").text
+    assert 'href="/exchange/template/bd"' in client_for(Role.PLANNER).get("/sectors/bd").text

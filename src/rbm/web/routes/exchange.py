@@ -96,9 +96,15 @@ def ofdp_zip(snap: Current, user: SignedIn) -> Response:
     return _download(buffer.getvalue(), f"{_stem(snap)}-ofdp.zip", "application/zip")
 
 
+def may_take_template(user: User | None, sector: str) -> bool:
+    """Administrators and planners take any sector's workbook, a focal point its own."""
+    if user is None or user.role not in EDITORS:
+        return False
+    return user.role != Role.FOCAL_POINT or sector in user.sectors
+
+
 def _own(user: User, sector: str) -> None:
-    """A focal point works on its own sectors only; planners on every sector."""
-    if user.role == Role.FOCAL_POINT and sector not in user.sectors:
+    if not may_take_template(user, sector):
         raise ApiError(403, "web.exchange.not_your_sector", sector=sector)
 
 

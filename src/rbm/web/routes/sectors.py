@@ -25,6 +25,7 @@ from rbm.report.render.tables_json import number, text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
+from rbm.web.routes.exchange import may_take_template
 from rbm.web.sections import first_by_role, section_dict
 from rbm.web.state import Current, Snapshot
 
@@ -176,6 +177,7 @@ def sector_page(request: Request, code: SectorCode, user: SignedIn, snap: Curren
         request,
         "web/sector.html",
         **_sector_context(snap, code),
+        template_href=f"/exchange/template/{code}" if may_take_template(user, code) else None,
         api_href=f"/api/sectors/{code}",
     )
 
