@@ -5,45 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
-from fastapi import FastAPI
+from collections.abc import Callable
 
 from rbm.domain.workflow import Role
 from rbm.exchange.iati import ACTIVITY_FILE, ORGANISATION_FILE
-from rbm.web import app as web_app
-from rbm.web.config import WebConfig
 from rbm.web.routes import exchange
-from tests.web.conftest import USERS, Client, Clock, web_template, web_url  # noqa: F401
+from tests.web.conftest import Client
 
 ClientFor = Callable[[Role | None], Client]
-
-
-@pytest.fixture
-def app(
-    web_url: str,  # noqa: F811
-    tmp_path: Path,
-) -> Iterator[FastAPI]:
-    application = web_app.create_app(
-        WebConfig(web_url, secret="test-secret", builds=tmp_path / "builds", clock=Clock())
-    )
-    yield application
-    application.state.rbm.engine.dispose()
-
-
-@pytest.fixture
-def client_for(app: FastAPI) -> ClientFor:
-    def make(role: Role | None) -> Client:
-        client = Client(app)
-        if role is None:
-            client.refresh_csrf()
-        else:
-            assert client.login(USERS[role][0]).status_code == 303
-        return client
-
-    return make
 
 
 def test_everyone_signed_in_downloads_the_iati_files(client_for: ClientFor) -> None:
