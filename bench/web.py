@@ -1,11 +1,15 @@
 """Benchmark: the web application under load. Loads the embedded WIPO dataset into a
-temporary SQLite store, adds a viewer, starts `rbm serve` on a free loopback port, signs in,
-times the cold first request (snapshot build and chart drawing), warms up, then runs wrk with
-50 connections for a bounded time against each page; prints p50/p95/p99 latency and
-requests/s. Not a test. Needs wrk (`scripts/system-deps bench`).
+temporary SQLite store (or a new PostgreSQL database, `--db`), adds a viewer, starts
+`rbm serve` on a free loopback port, signs in, times the cold first request (snapshot build
+and chart drawing), warms up, then runs wrk with 50 connections for a bounded time against
+each page or /api path; prints p50/p95/p99 latency and requests/s. Not a test. Needs wrk
+(`scripts/system-deps bench`).
 
-usage: .venv/bin/python -m bench.web [--duration 20] [--connections 50] [--workers 2]
-                                     [--path / --path /sectors/pt] [--json FILE]
+usage: .venv/bin/python -m bench.web [--db URL|postgresql] [--duration 20] [--connections 50]
+                                     [--workers 2] [--path / --path /api/finance] [--json FILE]
+
+From Python: `bench.web.run(db_url, paths, duration, connections, workers, warmup)` returns
+the figures as a dict (`results`: one per path, latencies in milliseconds).
 """
 
 from __future__ import annotations
@@ -22,9 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 from rbm import datasets
 from rbm.datapackage.package import read_package
@@ -36,7 +45,7 @@ from rbm.web.config import SECRET_ENV
 
 USER = "bench"
 PASSWORD = "a-long-bench-password"
-PATHS = ("/", "/sectors/pt")
+PATHS = ("/", "/sectors/pt")  # the default; /api paths too, e.g. /api/finance
 
 # wrk's --latency shows p50/p75/p90/p99 only; this script prints one JSON line with p95 too,
 # and counts every answer that is not a 200 (a 303 to /login would otherwise look fast and
@@ -160,13 +169,13 @@ def sign_in(port: int) -> str:
 
 
 def run_wrk(
-    port: int, path: str, cookie: str, seconds: int, connections: int, script: Path
+    port: int, path: str, cookie: str, seconds: float, connections: int, script: Path
 ) -> Result:
     command = [
         "wrk",
         f"--threads={min(2, connections)}",
         f"--connections={connections}",
-        f"--duration={seconds}s",
+        f"--duration={round(seconds)}s",
         "--timeout=10s",
         f"--script={script}",
         f"--header=Cookie: {cookie}",
@@ -177,29 +186,55 @@ def run_wrk(
     return Result(path, **json.loads(line.removeprefix("RESULT ")))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=None, help="uvicorn worker processes")
-    parser.add_argument("--path", action="append", help=f"pages to load (default {PATHS})")
-    parser.add_argument("--warmup", type=int, default=5, help="seconds of load before each page")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
+@contextmanager
+def store(db_url: str | None, folder: str) -> Iterator[str]:
+    """The store to serve, loaded by `prepare`: a SQLite file in `folder` (None), a new
+    database on the PostgreSQL server of `db_url` (dropped afterwards), or, for
+    `db_url == "postgresql"`, a new database on a throwaway server started for the run."""
+    if db_url is None:
+        url = f"sqlite:///{folder}/bench.db"
+        prepare(url)
+        yield url
+        return
+    with ExitStack() as stack:
+        if db_url == "postgresql":
+            from tests import postgres  # the test suite's throwaway server (initdb, fsync off)
+
+            db_url = stack.enter_context(postgres.server())
+        name = f"bench_{secrets.token_hex(6)}"
+        admin = sa.create_engine(db_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = db_url.rsplit("/", 1)[0] + f"/{name}"
+            prepare(url)
+            yield url
+        finally:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def run(
+    db_url: str | None = None,
+    paths: Sequence[str] = PATHS,
+    duration: float = 20,
+    connections: int = 50,
+    workers: int | None = None,
+    warmup: float = 5,
+) -> dict[str, Any]:
+    """Serve the WIPO dataset from `db_url` (see `store`) and load each path with wrk, one
+    after the other; the figures as `main --json` writes them."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run scripts/system-deps bench (as root)")
-    paths: list[str] = args.path or list(PATHS)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        prepare(url)
+    with tempfile.TemporaryDirectory() as tmp, store(db_url, tmp) as url:
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
         port = free_port()
         rbm = Path(sys.executable).with_name("rbm")
         command = [str(rbm), "--db", url, "serve", "--port", str(port), "--builds", tmp]
-        if args.workers is not None:
-            command += ["--workers", str(args.workers)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
         # one secret for every worker, so a session signed by one is read by the others
         env = {**os.environ, SECRET_ENV: secrets.token_hex(32)}
         log = Path(tmp) / "server.log"
@@ -214,42 +249,70 @@ def main() -> None:
             cold: dict[str, float] = {}
             for path in paths:
                 started = time.perf_counter()
-                status, _, html = request(port, "GET", path, headers={"Cookie": cookie})
+                status, _, body = request(port, "GET", path, headers={"Cookie": cookie})
                 cold[path] = (time.perf_counter() - started) * 1000
                 assert status == 200, f"{path} answered {status}"
-                assert USER in html, f"{path} does not show the signed-in user"
+                if not path.startswith("/api"):
+                    assert USER in body, f"{path} does not show the signed-in user"
             results = []
             for path in paths:
                 # warm every worker (each has its own snapshot and drawn charts)
-                run_wrk(port, path, cookie, args.warmup, args.connections, script)
-                results.append(run_wrk(port, path, cookie, args.duration, args.connections, script))
+                run_wrk(port, path, cookie, warmup, connections, script)
+                results.append(run_wrk(port, path, cookie, duration, connections, script))
         finally:
             server.terminate()
             server.wait(timeout=30)
+    return {
+        "backend": "sqlite" if db_url is None else "postgresql",
+        "connections": connections,
+        "duration": duration,
+        "workers": workers or 1,
+        "cores": os.cpu_count(),
+        "load_average": load,
+        "cold_ms": cold,
+        "results": [{**asdict(r), "failed": r.failed} for r in results],
+    }
 
-    workers = args.workers or 1
-    print(
-        f"{args.connections} connections, {args.duration} s a page, {workers} worker(s), "
-        f"{os.cpu_count()} cores, load average {load:.1f} before the run"
-    )
-    header = f"{'page':<14} {'cold':>8} {'requests':>9} {'req/s':>8} "
-    header += f"{'p50':>8} {'p95':>8} {'p99':>8} {'failed':>8}"
-    print(header)
-    for r in results:
-        print(
-            f"{r.path:<14} {cold[r.path]:>6.0f}ms {r.requests:>9,} {r.rps:>8.1f} "
-            f"{r.p50:>6.1f}ms {r.p95:>6.1f}ms {r.p99:>6.1f}ms {r.failed:>8}"
+
+def report(data: dict[str, Any]) -> str:
+    """The figures of `run` as a table."""
+    lines = [
+        f"{data['backend']}, {data['connections']} connections, {data['duration']:g} s a page, "
+        f"{data['workers']} worker(s), {data['cores']} cores, "
+        f"load average {data['load_average']:.1f} before the run",
+        f"{'page':<16} {'cold':>8} {'requests':>9} {'req/s':>8} "
+        f"{'p50':>8} {'p95':>8} {'p99':>8} {'failed':>8}",
+    ]
+    for r in data["results"]:
+        lines.append(
+            f"{r['path']:<16} {data['cold_ms'][r['path']]:>6.0f}ms {r['requests']:>9,} "
+            f"{r['rps']:>8.1f} {r['p50']:>6.1f}ms {r['p95']:>6.1f}ms {r['p99']:>6.1f}ms "
+            f"{r['failed']:>8}"
         )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--db",
+        help="a PostgreSQL server URL (a database is created on it for the run), or "
+        "`postgresql` for a throwaway server; SQLite when absent",
+    )
+    parser.add_argument("--duration", type=float, default=20, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=None, help="uvicorn worker processes")
+    parser.add_argument(
+        "--path", action="append", help=f"pages or /api paths to load (default {PATHS})"
+    )
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load before each")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    data = run(
+        args.db, args.path or PATHS, args.duration, args.connections, args.workers, args.warmup
+    )
+    print(report(data))
     if args.json:
-        data = {
-            "connections": args.connections,
-            "duration": args.duration,
-            "workers": workers,
-            "cores": os.cpu_count(),
-            "load_average": load,
-            "cold_ms": cold,
-            "results": [asdict(r) for r in results],
-        }
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 

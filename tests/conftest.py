@@ -29,6 +29,16 @@ def need(reason: str | None) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Charts drawn by the tests are kept in a throwaway directory, never ~/.cache (the
+    cache's own tests set theirs); commands the tests start inherit it."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("RBM_CHART_CACHE", str(tmp_path_factory.mktemp("chart-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def wipo_path() -> Path:
     path = datasets.embedded(datasets.DEFAULT)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from typer.testing import CliRunner
 
 from rbm.cli import app
 from rbm.datapackage.package import read_package
-from rbm.store.database import open_store
+from rbm.store.accounts import DEFAULT_TOKEN_DAYS, list_tokens
+from rbm.store.database import create, open_store
 from rbm.store.load import load_dataset
 
 runner = CliRunner()
@@ -94,3 +96,16 @@ def test_user_add_refuses_odd_names_and_unknown_sectors(db: list[str]) -> None:
         assert refused.exit_code == 1, name
         assert message in " ".join(refused.stderr.split()), refused.stderr
     assert "ana" not in runner.invoke(app, [*db, "user", "list"]).stdout
+
+
+def test_token_create_without_days_lasts_the_stores_default(db: list[str]) -> None:
+    """The command repeats the store's default (it starts without importing the store)."""
+    add = [*db, "user", "add", "ana", "--role", "viewer", "--password-stdin"]
+    assert runner.invoke(app, add, input=PASSWORD).exit_code == 0
+    assert runner.invoke(app, [*db, "token", "create", "ana"]).exit_code == 0
+    engine = create(db[1])
+    try:
+        token = list_tokens(engine, "ana")[-1]
+    finally:
+        engine.dispose()
+    assert token.expires_at - token.created_at == timedelta(days=DEFAULT_TOKEN_DAYS)

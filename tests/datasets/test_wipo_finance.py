@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from rbm.domain.dataset import Dataset
-from rbm.engine.finance.transfers import TransferBasis
+from rbm.domain.settings import TransferBasis
 from rbm.engine.headlines import headlines
 from rbm.engine.reconcile.findings import Finding, FindingClass, Reconciliation
 from rbm.engine.reconcile.run import reconcile

@@ -19,11 +19,11 @@ from rbm.domain.dataset import Dataset
 from rbm.domain.workflow import Role
 from rbm.store.accounts import disable_user
 from rbm.store.database import URL_ENV
-from rbm.store.tables import TABLES
+from rbm.store.tables import TABLES, users
 from rbm.web import render
 from rbm.web.app import create_app
 from rbm.web.config import SECRET_ENV, WebConfig, utc_now
-from rbm.web.state import Pages, Snapshot
+from rbm.web.state import Pages, Probe, Snapshot
 from tests.web.conftest import Client, Clock
 
 ClientFor = Callable[[Role | None], Client]
@@ -141,17 +141,26 @@ def test_a_disabled_user_is_refused_on_the_next_request(
     assert vera.get("/").status_code == 303
 
 
-def test_the_probe_moves_with_every_commit_on_sqlite_and_is_absent_elsewhere(
-    app: FastAPI, web_url: str
-) -> None:
+def test_the_probe_moves_with_every_commit_on_either_backend(app: FastAPI, web_url: str) -> None:
     probe = app.state.rbm.probe
-    if not web_url.startswith("sqlite"):
-        assert probe.version() is None  # every request asks the store
-        return
     first = probe.version()
     assert first is not None and probe.version() == first
     disable_user(app.state.rbm.engine, "vera")  # through a pooled connection of this process
-    assert probe.version() != first
+    second = probe.version()
+    assert second != first
+    other_program = sa.create_engine(web_url)  # as `rbm user enable` would, from outside
+    try:
+        with other_program.begin() as connection:
+            connection.execute(users.update().where(users.c.name == "vera").values(active=True))
+    finally:
+        other_program.dispose()
+    assert probe.version() not in (first, second)
+
+
+def test_a_probe_that_cannot_reach_postgresql_means_ask_the_store(app: FastAPI) -> None:
+    probe = Probe(sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    assert probe.version() is None
+    assert app.state.rbm.probe.version() is not None
 
 
 def test_workers_built_from_the_environment_share_sessions(

@@ -8,19 +8,23 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from rbm.datapackage.errors import DataError
-from rbm.domain.dataset import Dataset
 from rbm.domain.text import Lang
 from rbm.i18n import FALLBACK, languages, missing, t
 from rbm.store import database
-from rbm.store.read import read_dataset
+
+if TYPE_CHECKING:
+    # the store, the engine and their stacks are imported by the commands that run, so
+    # that `rbm --help` and every command's start-up stay light (tests/test_startup.py)
+    import sqlalchemy as sa
+    from rich.progress import Progress
+
+    from rbm.datapackage.errors import DataError
+    from rbm.domain.dataset import Dataset
 
 app = typer.Typer(
     help="Results-based management performance reporting.",
@@ -89,6 +93,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def progress_bar(quiet: bool) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -112,6 +118,9 @@ def warn_missing_catalogues(langs: Iterable[Lang], ui: Lang) -> None:
 
 def stored_dataset(settings: Settings, biennium: str | None) -> Dataset:
     """The biennium from the store (the latest by default); exits 1 when there is none."""
+    from rbm.datapackage.errors import DataError
+    from rbm.store.read import read_dataset
+
     with store(settings) as engine:
         dataset = read_dataset(engine, biennium)
     if dataset is None:

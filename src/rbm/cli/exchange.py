@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 
 from rbm.cli.app import app, err, out, print_errors, settings_of, store, stored_dataset
-from rbm.datapackage.errors import DataError
-from rbm.datapackage.writer import write_package
 from rbm.domain.text import Lang
-from rbm.exchange.iati import write_iati
-from rbm.exchange.iati.load import import_iati
-from rbm.exchange.iati.read import IatiError, LeftOut
 from rbm.i18n import t
-from rbm.store.load import LoadRefused, os_user
-from rbm.store.read import list_bienniums
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from rbm.exchange.iati.read import LeftOut
 
 
 class ExportFormat(StrEnum):
@@ -44,13 +41,23 @@ def export(
     settings = settings_of(ctx)
     dataset = stored_dataset(settings, biennium)
     if format == ExportFormat.IATI:
+        from rbm.exchange.iati import write_iati
+
         files = write_iati(dataset, out_dir)
     elif format == ExportFormat.OFDP:
         from rbm.exchange.ofdp import write_ofdp
 
         files = write_ofdp(dataset, out_dir)
     else:
-        files = write_package(dataset, out_dir)
+        from rbm.datapackage.writer import write_package
+        from rbm.store.ledger import count_postings, posting_cells
+
+        b = dataset.biennium
+        with store(settings) as engine, engine.connect() as connection:
+            # a ledger goes out streamed from the store, as it came in
+            postings = count_postings(connection, b.code)
+            cells = posting_cells(connection, b.code, b.currency) if postings else None
+            files = write_package(dataset, out_dir, cells)
     out.print(t("cli.exported", settings.lang, files=len(files), folder=str(out_dir)))
 
 
@@ -87,6 +94,10 @@ def import_(
     if format == ImportFormat.XLSX:
         _import_workbook(ctx, files, as_user, biennium)
         return
+    from rbm.exchange.iati.load import import_iati
+    from rbm.exchange.iati.read import IatiError
+    from rbm.store.load import LoadRefused, os_user
+
     try:
         if out_dir is not None:
             report, imported = import_iati(files, out=out_dir, biennium=biennium)
@@ -150,6 +161,9 @@ def _import_workbook(
 
 def _latest(engine: sa.Engine, lang: Lang) -> str:
     """The latest biennium's code; exits 1 when the store has none."""
+    from rbm.datapackage.errors import DataError
+    from rbm.store.read import list_bienniums
+
     stored = list_bienniums(engine)
     if not stored:
         print_errors((DataError("biennium-missing", None, None, None, ""),), lang)

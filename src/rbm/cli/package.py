@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,22 +19,27 @@ from rbm.cli.app import (
     store,
     warn_missing_catalogues,
 )
-from rbm.datapackage.errors import Report
-from rbm.datapackage.package import read_package
-from rbm.datapackage.resources import RESOURCES
-from rbm.domain.dataset import Dataset
+from rbm.cli.json_output import write_json
 from rbm.domain.text import Lang
 from rbm.i18n import t
-from rbm.store.load import LoadRefused, Override, load_dataset, os_user
+
+if TYPE_CHECKING:
+    from rbm.datapackage.package import Validated
 
 
-def _read(path: Path, lang: Lang, quiet: bool = False) -> tuple[Report, Dataset | None]:
+def _read(path: Path, lang: Lang, quiet: bool = False, ledger: bool = True) -> Validated:
+    """The package read and checked; without `ledger` its postings are left to the load."""
+    from rbm.datapackage.package import read_package
+    from rbm.datapackage.resources import RESOURCES
+
     with progress_bar(quiet) as progress:
         task = progress.add_task(t("cli.validating", lang), total=len(RESOURCES))
-        result = read_package(path, lambda name: progress.update(task, advance=1, description=name))
+        result = read_package(
+            path, lambda name: progress.update(task, advance=1, description=name), ledger
+        )
     if result.dataset is not None and not quiet:
         warn_missing_catalogues(result.dataset.biennium.settings.languages, lang)
-    return result.report, result.dataset
+    return result
 
 
 @app.command()
@@ -46,9 +50,9 @@ def validate(
 ) -> None:
     """Check a data package: schema, types, keys, references and business rules."""
     lang = settings_of(ctx).lang
-    report, _ = _read(datasets.resolve(path), lang, quiet=format == OutputFormat.JSON)
+    report = _read(datasets.resolve(path), lang, quiet=format == OutputFormat.JSON).report
     if format == OutputFormat.JSON:
-        out.print_json(json.dumps(report.to_dict(lang), ensure_ascii=False))
+        write_json(report.to_dict(lang))
     elif report.valid:
         rows = sum(report.stats.values())
         out.print(t("cli.valid", lang, rows=rows, resources=len(report.stats)))
@@ -85,6 +89,9 @@ def load(
     ] = None,
 ) -> None:
     """Validate a data package, then write it to the store in one transaction (audited)."""
+    from rbm.datapackage.resources import RESOURCES
+    from rbm.store.load import LoadRefused, Override, load_dataset, os_user
+
     settings = settings_of(ctx)
     lang = settings.lang
     if unlock and not (replace and as_user and reason and reason.strip()):
@@ -92,7 +99,8 @@ def load(
         raise typer.Exit(1)
     override = Override(as_user, reason) if unlock and as_user and reason else None
     source = datasets.resolve(path)
-    report, dataset = _read(source, lang)
+    read = _read(source, lang, ledger=False)
+    report, dataset = read.report, read.dataset
     if dataset is None:
         print_errors(report.errors, lang)
         err.print(t("cli.not-loaded", lang, count=len(report.errors)))
@@ -108,6 +116,7 @@ def load(
                 progress=lambda name, _n: progress.update(task, advance=1, description=name),
                 by=as_user or os_user(),
                 override=override,
+                ledger=read.ledger,
             )
         except LoadRefused as refused:
             progress.stop()

@@ -3,25 +3,24 @@ two sources give compared, and the transfers checked against the package's trans
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
-from rbm.domain.dataset import Dataset
+from rbm.cli.json_output import write_json
 from rbm.domain.money import unit_label
+from rbm.domain.settings import TransferBasis
 from rbm.domain.text import Lang
-from rbm.engine.finance.transfers import TransferBasis
-from rbm.engine.reconcile.describe import describe, number_text, side_text
-from rbm.engine.reconcile.findings import Finding, FindingClass, Side
-from rbm.engine.reconcile.run import reconcile as run_reconcile
-from rbm.engine.reconcile.settings import Settings
-from rbm.engine.transfers_report import TransferReport, transfer_report
 from rbm.i18n import t
+
+if TYPE_CHECKING:
+    from rbm.domain.dataset import Dataset
+    from rbm.engine.reconcile.findings import Finding, FindingClass, Side
+    from rbm.engine.transfers_report import TransferReport
 
 
 class Show(StrEnum):
@@ -51,6 +50,11 @@ def reconcile(
     biennium: Annotated[str | None, typer.Option("--biennium")] = None,
 ) -> None:
     """Recompute every published total and percentage, and compare the sources."""
+    from rbm.engine.reconcile.findings import FindingClass
+    from rbm.engine.reconcile.run import reconcile as run_reconcile
+    from rbm.engine.reconcile.settings import Settings
+    from rbm.engine.transfers_report import transfer_report
+
     settings = settings_of(ctx)
     lang = settings.lang
     dataset = stored_dataset(settings, biennium)
@@ -68,7 +72,7 @@ def reconcile(
             "unchecked": list(result.unchecked),
             "transfers": transfers.to_dict(options.transfer_basis),
         }
-        out.print_json(json.dumps(payload, ensure_ascii=False))
+        write_json(payload)
         return
     summary = result.summary()
     out.print(t("reconcile.summary", lang, **summary), highlight=False)
@@ -111,6 +115,8 @@ def _finding_json(finding: Finding, currency: str) -> dict[str, Any]:
 def _findings_table(
     dataset: Dataset, findings: list[Finding], klass: FindingClass, lang: Lang
 ) -> Table:
+    from rbm.engine.reconcile.describe import describe, number_text, side_text
+
     table = Table(title=t(f"reconcile.class.{klass.value}", lang, count=len(findings)))
     for key in ("check", "what", "left", "right", "difference"):
         table.add_column(
@@ -132,6 +138,8 @@ def _transfers_table(
     dataset: Dataset, report: TransferReport, basis: TransferBasis, lang: Lang
 ) -> Table:
     """Transfers per sector; the limit and breach columns only when the package has a rule."""
+    from rbm.engine.reconcile.describe import number_text
+
     sectors = {s.code: s.name.get(lang) for s in dataset.sectors}
     table = Table(title=t("reconcile.transfers.title", lang, basis=t(f"basis.{basis.value}", lang)))
     keys = ["sector", "in", "out", "net", "pct_sector", "pct_total"]

@@ -21,12 +21,7 @@ from rbm.cli.app import (
     store,
     warn_missing_catalogues,
 )
-from rbm.datapackage.package import read_package
 from rbm.i18n import t
-from rbm.report.build.report import build_report
-from rbm.report.render import charts
-from rbm.store.load import load_dataset, os_user
-from rbm.store.read import read_dataset
 
 FORMATS = ("html", "pdf", "xlsx", "json")
 TEMPLATED = ("html", "pdf")
@@ -66,6 +61,14 @@ def report(
     ] = None,
 ) -> None:
     """Build the performance report."""
+    # the report's stack (Altair, vl-convert, Jinja2, WeasyPrint, XlsxWriter) is imported
+    # here, not with the command line: every other command starts without it
+    from rbm.datapackage.package import read_package
+    from rbm.report.build.report import build_report
+    from rbm.report.render import charts
+    from rbm.store.load import load_dataset, os_user
+    from rbm.store.read import read_dataset
+
     settings = settings_of(ctx)
     ui = settings.lang
     formats = _split(format, FORMATS, "--format")

@@ -16,24 +16,40 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from fastapi import FastAPI
 
 from rbm.cli.app import app, err, settings_of
 from rbm.i18n import t
 from rbm.store.database import URL_ENV, database_url
-from rbm.web.app import create_app
-from rbm.web.config import SECRET_ENV, WebConfig
-from rbm.web.security_log import LOG_ENV, to_stderr
-from rbm.web.throttle import networks
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from rbm.web.config import WebConfig
 
 BUILDS_ENV = "RBM_WEB_BUILDS"
 PROXIES_ENV = "RBM_TRUSTED_PROXIES"
 LOOPBACK = ("127.0.0.1", "::1")
+
+
+def __getattr__(name: str) -> ModuleType:
+    """`uvicorn`, imported on first use: the web stack is imported by `serve` and its workers
+    only, not by every command (tests reach uvicorn through this module)."""
+    if name == "uvicorn":
+        return import_module("uvicorn")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    """The web application (rbm.web.app.create_app), its stack imported on first use."""
+    from rbm.web.app import create_app as create
+
+    return create(config)
 
 
 def _proxies() -> tuple[str, ...]:
@@ -41,6 +57,8 @@ def _proxies() -> tuple[str, ...]:
 
 
 def _log_file() -> Path | None:
+    from rbm.web.security_log import LOG_ENV
+
     return Path(os.environ[LOG_ENV]) if os.environ.get(LOG_ENV) else None
 
 
@@ -48,6 +66,9 @@ def web_app() -> FastAPI:
     """The application as a worker process builds it: `uvicorn --factory rbm.cli.serve:web_app`
     with RBM_DATABASE_URL, RBM_SECRET_KEY, RBM_WEB_BUILDS, RBM_TRUSTED_PROXIES and
     RBM_SECURITY_LOG in the environment."""
+    from rbm.web.config import WebConfig
+    from rbm.web.security_log import to_stderr
+
     builds = Path(os.environ.get(BUILDS_ENV) or "build/web")
     if _log_file() is None:
         to_stderr()
@@ -95,6 +116,12 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the web application: pages, the JSON API under /api and the workflow."""
+    import uvicorn
+
+    from rbm.web.config import SECRET_ENV, WebConfig
+    from rbm.web.security_log import LOG_ENV, to_stderr
+    from rbm.web.throttle import networks
+
     settings = settings_of(ctx)
     proxies = tuple(trusted_proxy or LOOPBACK) if proxy_headers else ()
     for value in proxies:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from rbm.cli.app import OutputFormat, app, out, settings_of, stored_dataset
-from rbm.datapackage.cells import format_decimal
+from rbm.cli.json_output import write_json
 from rbm.domain.enums import Unit
 from rbm.domain.money import unit_label
 from rbm.domain.text import Lang, Text
-from rbm.engine.headlines import Headlines, headlines
-from rbm.engine.summary import summarize
 from rbm.i18n import t
+
+if TYPE_CHECKING:
+    from rbm.engine.headlines import Headlines
 
 
 @app.command()
@@ -25,6 +25,9 @@ def summary(
     biennium: Annotated[str | None, typer.Option("--biennium")] = None,
 ) -> None:
     """Counts per entity, and the totals that can be computed from the stored facts."""
+    from rbm.engine.headlines import headlines
+    from rbm.engine.summary import summarize
+
     settings = settings_of(ctx)
     lang = settings.lang
     dataset = stored_dataset(settings, biennium)
@@ -32,6 +35,8 @@ def summary(
     heads = headlines(dataset)
     currency = dataset.biennium.currency
     if format == OutputFormat.JSON:
+        from rbm.datapackage.cells import format_decimal
+
         payload: dict[str, Any] = {
             "biennium": dataset.biennium.code,
             "organization": dataset.biennium.organization,
@@ -50,7 +55,7 @@ def summary(
             ],
             "headlines": _headlines_json(heads, currency),
         }
-        out.print_json(json.dumps(payload, ensure_ascii=False))
+        write_json(payload)
         return
     b = dataset.biennium
     out.print(
@@ -91,6 +96,8 @@ def summary(
 
 
 def _headlines_json(heads: Headlines, currency: str) -> dict[str, Any]:
+    from rbm.datapackage.cells import format_decimal
+
     return {
         "unit": unit_label(Unit.THOUSAND, currency),
         "lines": {name: format_decimal(value) for name, value in heads.lines.items()},

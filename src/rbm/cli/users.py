@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,17 +13,14 @@ from rich.table import Table
 from rbm.cli.app import app, err, out, settings_of, store
 from rbm.domain.workflow import Role
 from rbm.i18n import t
-from rbm.store.accounts import (
-    DEFAULT_TOKEN_DAYS,
-    AccountError,
-    add_user,
-    create_token,
-    disable_user,
-    list_tokens,
-    list_users,
-    revoke_token,
-)
-from rbm.web.security_log import emit
+
+if TYPE_CHECKING:
+    from rbm.store.accounts import AccountError
+
+# rbm.store.accounts.DEFAULT_TOKEN_DAYS, repeated so that the command line starts without
+# SQLAlchemy and argon2 (tests/cli/test_users.py checks that they agree); the store and the
+# security log are imported by the commands that use them
+DEFAULT_TOKEN_DAYS = 90
 
 user_app = typer.Typer(help="Users of the web application and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
@@ -49,6 +46,8 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user; the password comes from a prompt, or from stdin."""
+    from rbm.store.accounts import AccountError, add_user
+
     settings = settings_of(ctx)
     lang = settings.lang
     if password_stdin:
@@ -68,6 +67,8 @@ def user_add(
 @user_app.command("list")
 def user_list(ctx: typer.Context) -> None:
     """List the users, their roles and sectors."""
+    from rbm.store.accounts import list_users
+
     settings = settings_of(ctx)
     lang = settings.lang
     with store(settings) as engine:
@@ -88,6 +89,9 @@ def user_list(ctx: typer.Context) -> None:
 @user_app.command("disable")
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
     """Disable a user: it can no longer sign in, and its sessions and tokens end."""
+    from rbm.store.accounts import AccountError, disable_user
+    from rbm.web.security_log import emit
+
     settings = settings_of(ctx)
     lang = settings.lang
     now = datetime.now(UTC)
@@ -122,6 +126,9 @@ def token_create(
     ] = DEFAULT_TOKEN_DAYS,
 ) -> None:
     """Create an API token for a user; it is printed once and stored only as a hash."""
+    from rbm.store.accounts import AccountError, create_token, list_tokens
+    from rbm.web.security_log import emit
+
     settings = settings_of(ctx)
     now = datetime.now(UTC)
     with store(settings) as engine:
@@ -148,6 +155,8 @@ def token_list(
     ctx: typer.Context, name: Annotated[str | None, typer.Argument(help="Only this user's.")] = None
 ) -> None:
     """List API tokens: id, user, created, expires, last used, revoked (never the token)."""
+    from rbm.store.accounts import list_tokens
+
     settings = settings_of(ctx)
     lang = settings.lang
     with store(settings) as engine:
@@ -172,6 +181,9 @@ def token_revoke(
     ctx: typer.Context, token_id: Annotated[int, typer.Argument(metavar="ID")]
 ) -> None:
     """Revoke an API token by the id `rbm token list` shows; it is refused from then on."""
+    from rbm.store.accounts import AccountError, revoke_token
+    from rbm.web.security_log import emit
+
     settings = settings_of(ctx)
     now = datetime.now(UTC)
     with store(settings) as engine:

@@ -10,6 +10,7 @@ from typing import Any
 
 from rbm.datapackage.cells import enum_cells, format_decimal
 from rbm.datapackage.fields import TABLE_SCHEMA_TYPES, Field
+from rbm.datapackage.ledger import LEDGER
 from rbm.datapackage.resources import RESOURCES, Resource
 from rbm.datapackage.settings import settings_block
 from rbm.domain.organization import Biennium
@@ -47,7 +48,7 @@ def build_descriptor(
         },
         "resources": [
             resource_descriptor(r, biennium.currency, langs, chosen)
-            for r in RESOURCES
+            for r in (*RESOURCES, LEDGER)
             if r.name in chosen
         ],
     }

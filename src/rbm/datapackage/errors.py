@@ -14,6 +14,7 @@ Error types (ids; titles and texts are in the message catalogues, zh and en):
     business rules   negative-expenditure, transfers-unbalanced, footnote-ref,
                      hierarchy-cycle, year-range, unallocated-sector, formula-error
     store            biennium-exists, biennium-missing
+    ledger           date-range, amount-format, more-errors
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ ERROR_TYPES: tuple[str, ...] = (
     "formula-error",
     "biennium-exists",
     "biennium-missing",
+    "date-range",
+    "amount-format",
+    "more-errors",
 )
 
 

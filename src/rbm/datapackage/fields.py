@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-Kind = Literal["string", "integer", "number", "boolean", "object", "text", "year"]
+Kind = Literal["string", "integer", "number", "boolean", "object", "text", "year", "date"]
 
 # Frictionless Table Schema types for each field kind.
 TABLE_SCHEMA_TYPES: dict[Kind, str] = {
@@ -19,6 +19,7 @@ TABLE_SCHEMA_TYPES: dict[Kind, str] = {
     "object": "object",
     "text": "string",
     "year": "integer",
+    "date": "date",
 }
 
 # Largest magnitude a number may have: 15 integer digits, 6 decimals (stored as text of at

@@ -11,6 +11,7 @@ from typing import Any
 from rbm.datapackage.cells import CellContext
 from rbm.datapackage.descriptor import DESCRIPTOR
 from rbm.datapackage.errors import DataError, Report
+from rbm.datapackage.ledger import LEDGER, LedgerKeys, check_ledger, keys_of
 from rbm.datapackage.resources import BY_NAME, REQUIRED_RESOURCES, RESOURCES, Resource
 from rbm.datapackage.rules import check_rules
 from rbm.datapackage.settings import SettingsReader
@@ -23,16 +24,35 @@ from rbm.report.spec.load import read_spec
 Progress = Callable[[str], None]
 
 
+# Resources a package may hold: the record resources, and the ledger read a row at a time.
+KNOWN: dict[str, Resource] = {**BY_NAME, LEDGER.name: LEDGER}
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    """A package's ledger file and what its postings may name, for the store's bulk path."""
+
+    path: Path
+    file: str
+    keys: LedgerKeys
+
+
 @dataclass(frozen=True)
 class Validated:
-    """A validation report, and the dataset when the package is valid."""
+    """A validation report, the dataset when the package is valid, and its ledger if any."""
 
     report: Report
     dataset: Dataset | None
+    ledger: LedgerSource | None = None
 
 
-def read_package(path: Path, progress: Progress | None = None) -> Validated:
-    """Validate the package at `path` (a folder or its datapackage.json) and read it."""
+def read_package(
+    path: Path, progress: Progress | None = None, check_ledger_rows: bool = True
+) -> Validated:
+    """Validate the package at `path` (a folder or its datapackage.json) and read it.
+
+    Without `check_ledger_rows` the ledger's postings are left to the store's load, which
+    checks them as it inserts them (one pass over millions of rows instead of two)."""
     folder = path.parent if path.name == DESCRIPTOR else path
     errors: list[DataError] = []
     read = _read_descriptor(folder, errors)
@@ -58,6 +78,17 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
         errors.extend(_key_errors(table, biennium.settings.languages))
     errors.extend(_reference_errors(tables))
     stats = {name: len(t.rows) for name, t in tables.items()}
+    ledger = None
+    if LEDGER.name in paths:
+        file = paths[LEDGER.name]
+        keys = keys_of(tables, biennium.currency, biennium.years)
+        ledger = LedgerSource(folder / file, file, keys)
+        if check_ledger_rows:
+            if progress:
+                progress(LEDGER.name)
+            check = check_ledger(ledger.path, file, keys)
+            errors.extend(check.all_errors())
+            stats[LEDGER.name] = check.rows
     if not any(stats.values()):
         errors.append(DataError("empty-package", DESCRIPTOR))
     source_ids = [str(row["id"]) for row in tables["sources"].rows] if "sources" in tables else []
@@ -72,7 +103,7 @@ def read_package(path: Path, progress: Progress | None = None) -> Validated:
     files = {name: t.file for name, t in tables.items()}
     errors.extend(check_rules(dataset, lines, files))
     report = Report(tuple(errors), stats)
-    return Validated(report, dataset if report.valid else None)
+    return Validated(report, dataset if report.valid else None, ledger if report.valid else None)
 
 
 def _read_descriptor(folder: Path, errors: list[DataError]) -> tuple[dict[str, Any], str] | None:
@@ -175,7 +206,7 @@ def _resource_paths(
     paths: dict[str, str] = {}
     for entry in entries:
         name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or name not in BY_NAME or name in paths:
+        if not isinstance(name, str) or name not in KNOWN or name in paths:
             errors.append(
                 DataError(
                     "unknown-resource",
@@ -183,7 +214,7 @@ def _resource_paths(
                     None,
                     "resources",
                     str(name),
-                    {"names": ", ".join(BY_NAME)},
+                    {"names": ", ".join(KNOWN)},
                 )
             )
             continue
@@ -203,7 +234,7 @@ def _resource_paths(
             continue
         if biennium is not None:
             langs = biennium.settings.languages
-            errors.extend(_schema_errors(BY_NAME[name], entry.get("schema"), langs))
+            errors.extend(_schema_errors(KNOWN[name], entry.get("schema"), langs))
         paths[name] = path
     for name in REQUIRED_RESOURCES:
         if name not in paths:

@@ -40,7 +40,7 @@ def read_table(resource: Resource, path: Path, file: str, context: CellContext) 
     """Parse `path` against `resource`; `file` is the name errors show (the path relative
     to the package's folder). A CSV file is read a row at a time."""
     table = Table(resource, file)
-    if not _readable(path, table):
+    if not readable(path, table):
         return table
     columns = resource.columns(context.langs)
     raw_rows = (
@@ -57,7 +57,7 @@ def read_table(resource: Resource, path: Path, file: str, context: CellContext) 
             if values is not None:
                 table.rows.append(values)
                 table.lines.append(line)
-    except _Undecodable as bad:
+    except Undecodable as bad:
         # a file that is not UTF-8 gives that one error and no rows, however far it was read
         table.rows.clear()
         table.lines.clear()
@@ -65,7 +65,7 @@ def read_table(resource: Resource, path: Path, file: str, context: CellContext) 
     return table
 
 
-class _Undecodable(Exception):
+class Undecodable(Exception):
     """A file that turned out not to be UTF-8 while it was being read."""
 
     def __init__(self, error: DataError) -> None:
@@ -73,7 +73,7 @@ class _Undecodable(Exception):
         self.error = error
 
 
-def _readable(path: Path, table: Table) -> bool:
+def readable(path: Path, table: Table) -> bool:
     """Whether `path` is a regular file of the package, reached without a symbolic link."""
     folder = path
     for _ in Path(table.file).parts:
@@ -124,15 +124,25 @@ def _text_lines(path: Path, table: Table) -> Generator[str]:
             try:
                 yield from text
             except UnicodeDecodeError:
-                raise _Undecodable(_encoding_error(path, table.file)) from None
+                raise Undecodable(_encoding_error(path, table.file)) from None
 
 
 def _csv_rows(
     path: Path, table: Table, columns: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]]]:
+    for line, cells in csv_lines(path, table, columns):
+        yield line, dict(zip(columns, cells, strict=True))
+
+
+def csv_lines(
+    path: Path, table: Table, columns: tuple[str, ...]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV file, a row at a time, as cells in the order of `columns`, with
+    their line numbers; problems with the file and its rows go to `table.errors`."""
     lines = _text_lines(path, table)
     reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
+    order: list[int] | None = None  # where each of `columns` is in the file's header
     start = 1
     try:
         for cells in reader:
@@ -143,6 +153,9 @@ def _csv_rows(
                 header = cells
                 if not _check_header(table, header, columns, line):
                     return
+                order = [header.index(c) for c in columns]
+                if order == list(range(len(columns))):
+                    order = None
                 continue
             if len(cells) != len(header):
                 table.errors.append(
@@ -156,7 +169,7 @@ def _csv_rows(
                     )
                 )
                 continue
-            yield line, dict(zip(header, cells, strict=True))
+            yield line, cells if order is None else [cells[i] for i in order]
     except csv.Error as exc:
         table.errors.append(
             DataError("csv-format", table.file, reader.line_num, None, None, {"detail": str(exc)})

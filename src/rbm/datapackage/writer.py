@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -11,19 +11,27 @@ import yaml
 
 from rbm.datapackage.cells import format_cell
 from rbm.datapackage.descriptor import build_descriptor, write_descriptor
+from rbm.datapackage.ledger import COLUMNS, LEDGER
 from rbm.datapackage.resources import RESOURCES, Resource
 from rbm.domain.dataset import Dataset
 from rbm.domain.text import Text
 from rbm.report.spec.load import SPEC_FILE
 
 
-def write_package(dataset: Dataset, folder: Path) -> list[Path]:
-    """Write every resource of `dataset` under `folder`; returns the files written."""
+def write_package(
+    dataset: Dataset, folder: Path, ledger: Iterable[Sequence[str]] | None = None
+) -> list[Path]:
+    """Write every resource of `dataset` under `folder`, and the `ledger`'s rows of cells
+    when there is one (written as they come); returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for resource in RESOURCES:
         written.append(write_resource(dataset, resource, folder))
-    write_descriptor(build_descriptor(dataset.biennium), folder)
+    names = [r.name for r in RESOURCES]
+    if ledger is not None:
+        written.append(_write_rows(folder / LEDGER.path, COLUMNS, ledger))
+        names.append(LEDGER.name)
+    write_descriptor(build_descriptor(dataset.biennium, resources=names), folder)
     if dataset.report_spec is not None:
         spec = folder / SPEC_FILE
         spec.write_text(
@@ -36,16 +44,20 @@ def write_package(dataset: Dataset, folder: Path) -> list[Path]:
 
 def write_resource(dataset: Dataset, resource: Resource, folder: Path) -> Path:
     """The CSV file of one resource of `dataset` under `folder`."""
-    target = folder / resource.path
-    target.parent.mkdir(parents=True, exist_ok=True)
     langs = dataset.biennium.settings.languages
+    rows = (
+        record_cells(resource, r, dataset.biennium.currency, langs)
+        for r in dataset.records(resource.name)
+    )
+    return _write_rows(folder / resource.path, resource.columns(langs), rows)
+
+
+def _write_rows(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(resource.columns(langs))
-        writer.writerows(
-            record_cells(resource, r, dataset.biennium.currency, langs)
-            for r in dataset.records(resource.name)
-        )
+        writer.writerow(header)
+        writer.writerows(rows)
     return target
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from typing import Any
 
 from rbm.domain.finance import (
@@ -82,11 +83,18 @@ class Dataset:
     trust_funds: tuple[TrustFund, ...] = ()
     trust_fund_results: tuple[TrustFundResult, ...] = ()
     report_spec: Mapping[str, Any] | None = None  # the package's report layout, when it has one
+    # executed facts the store summed from the expenditure ledger, at its finest grain
+    ledger_facts: tuple[BudgetFact, ...] = ()
 
     def records(self, resource: str) -> tuple[object, ...]:
         """The objects of one resource, by its name."""
         value: tuple[object, ...] = getattr(self, resource)
         return value
+
+    @cached_property
+    def all_budget_facts(self) -> tuple[BudgetFact, ...]:
+        """The package's budget facts, then those summed from its ledger."""
+        return self.budget_facts + self.ledger_facts
 
     def counts(self) -> dict[str, int]:
         return {name: len(self.records(name)) for name in resource_names()}
@@ -110,4 +118,7 @@ class Dataset:
 
 def resource_names() -> tuple[str, ...]:
     """Dataset fields that hold resources, in dependency order."""
-    return tuple(f.name for f in fields(Dataset) if f.name not in ("biennium", "report_spec"))
+    return tuple(f.name for f in fields(Dataset) if f.name not in _NOT_RESOURCES)
+
+
+_NOT_RESOURCES = ("biennium", "report_spec", "ledger_facts")

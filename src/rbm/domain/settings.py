@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from types import MappingProxyType
 
 from rbm.domain.enums import Rating
@@ -14,6 +15,13 @@ from rbm.domain.text import Text
 # The rating bands (achievement, percent of target) where a package's `rating` leaves them out.
 FULLY_AT = Decimal(100)
 PARTIALLY_AT = Decimal(60)
+
+
+class TransferBasis(StrEnum):
+    """What a transfer limit is compared with: the net transfer or the transfers in."""
+
+    NET = "net"  # transfers in − transfers out
+    GROSS = "gross"  # transfers in
 
 
 @dataclass(frozen=True, slots=True)

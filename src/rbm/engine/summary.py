@@ -48,7 +48,7 @@ class Summary:
 def summarize(dataset: Dataset, unit: Unit = Unit.THOUSAND) -> Summary:
     """Row counts of every resource, and per source, phase and grain the sum of its amounts."""
     totals = [
-        *_grain_totals("budget_facts", dataset.budget_facts, unit),
+        *_grain_totals("budget_facts", dataset.all_budget_facts, unit),
         *_grain_totals("income_facts", dataset.income_facts, unit),
         *_grain_totals("key_financials", dataset.key_financials, unit),
     ]

@@ -11,11 +11,11 @@ from typing import Any
 from rbm.domain.dataset import Dataset
 from rbm.domain.enums import BudgetPhase
 from rbm.domain.finance import BudgetFact
+from rbm.domain.settings import TransferBasis
 from rbm.engine.finance.grain import Cube
 from rbm.engine.finance.rollup import rollup
 from rbm.engine.finance.transfers import (
     Breach,
-    TransferBasis,
     TransferLimit,
     TransferLine,
     breaches,
@@ -78,7 +78,7 @@ def by_sector(dataset: Dataset, phase: BudgetPhase = BudgetPhase.APPROVED) -> di
     aside, unless the package has no other: a ledger at a finer grain is rolled up to each
     sector (`grain.Cube`)."""
     by_sector: dict[str, dict[str, list[BudgetFact]]] = defaultdict(lambda: defaultdict(list))
-    for fact in dataset.budget_facts:
+    for fact in dataset.all_budget_facts:
         if (
             fact.phase == phase
             and fact.sector is not None
@@ -96,9 +96,9 @@ def by_sector(dataset: Dataset, phase: BudgetPhase = BudgetPhase.APPROVED) -> di
         )
     ]
     if not chosen:
-        cube = Cube(dataset.budget_facts)
+        cube = Cube(dataset.all_budget_facts)
         sectors = dict.fromkeys(
-            f.sector for f in dataset.budget_facts if f.phase == phase and f.sector is not None
+            f.sector for f in dataset.all_budget_facts if f.phase == phase and f.sector is not None
         )
         cells = {sector: cube.cell(phase, {"sector": sector}).value for sector in sectors}
         return {sector: value for sector, value in cells.items() if value is not None}

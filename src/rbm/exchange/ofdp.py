@@ -66,7 +66,7 @@ def write_ofdp(dataset: Dataset, out: Path) -> list[Path]:
 
 def _dimensions(dataset: Dataset) -> list[Dimension]:
     """The dimensions of the model; union and funding only where some fact has one."""
-    facts = dataset.budget_facts
+    facts = dataset.all_budget_facts
     incomes = dataset.income_facts
     found = [
         Dimension("year", "year", "datetime", {}),
@@ -143,7 +143,7 @@ def _money(amount: Decimal, factor: Decimal) -> str:
 def _expenditure(dataset: Dataset) -> Iterable[Row]:
     """Budget facts, one row for each fact's dimensions and source, a column per phase."""
     rows: dict[tuple[object, ...], Row] = {}
-    for fact in dataset.budget_facts:
+    for fact in dataset.all_budget_facts:
         dims = {
             "year": fact.year,
             "sector": fact.sector,

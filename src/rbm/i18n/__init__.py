@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from typing import TYPE_CHECKING
 
 from rbm.domain.text import Lang, Text
+
+if TYPE_CHECKING:
+    # Babel is imported when a catalogue or a locale is first read, not by every importer
+    # (the command line's start-up, `rbm --help`, prints no message)
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 DOMAIN = "rbm"
 FALLBACK: Lang = "en"
@@ -37,6 +39,8 @@ def missing(langs: Iterable[Lang]) -> tuple[Lang, ...]:
 
 @cache
 def _parsed(lang: Lang) -> Locale | None:
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
@@ -50,6 +54,8 @@ def known(lang: Lang) -> bool:
 
 def locale(lang: Lang) -> Locale:
     """Babel's locale of a language code (`es-419`, `zh-Hant`), English when it has none."""
+    from babel import Locale
+
     return _parsed(lang) or Locale.parse(FALLBACK)
 
 
@@ -62,6 +68,8 @@ def language_name(lang: Lang, reader: Lang) -> str:
 
 def localized(number: str, lang: Lang) -> str:
     """A number written `1,234.5` with the decimal mark and digit grouping of `lang`."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
     where = locale(lang)
     decimal, group = get_decimal_symbol(where), get_group_symbol(where)
     if (decimal, group) == (".", ","):
@@ -72,6 +80,8 @@ def localized(number: str, lang: Lang) -> str:
 @cache
 def catalog(lang: Lang) -> Catalog:
     """The catalogue of one language, read once (English for a language without one)."""
+    from babel.messages.pofile import read_po
+
     lang = lang if lang in languages() else FALLBACK
     path = resources.files("rbm.i18n") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:

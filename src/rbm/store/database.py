@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+if TYPE_CHECKING:
+    # SQLAlchemy and Alembic take about 0.6 s to import: they are imported when a store is
+    # opened, so that what reads only the URL (the command line's start-up) stays light
+    import sqlalchemy as sa
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///rbm.db"
 URL_ENV = "RBM_DATABASE_URL"
@@ -23,6 +23,8 @@ def database_url(option: str | None = None) -> str:
 
 def create(url: str) -> sa.Engine:
     """An engine for `url`; SQLite enforces foreign keys like PostgreSQL does."""
+    import sqlalchemy as sa
+
     engine = sa.create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -36,6 +38,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def alembic_config(engine: sa.Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("rbm.store") / "migrations"))
     if engine is not None:
@@ -44,16 +48,22 @@ def alembic_config(engine: sa.Engine | None = None) -> Config:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Apply the migrations up to `revision`."""
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from rbm.datapackage.errors import DataError, Report
+from rbm.datapackage.ledger import LEDGER, LedgerCheck, read_ledger
+from rbm.datapackage.package import LedgerSource
 from rbm.datapackage.resources import RESOURCES
 from rbm.datapackage.settings import settings_block
 from rbm.datapackage.writer import record_values
@@ -28,6 +30,7 @@ from rbm.domain.dataset import Dataset
 from rbm.domain.enums import WorkflowState
 from rbm.domain.workflow import Role
 from rbm.store.audit import utc
+from rbm.store.ledger import delete_postings, insert_postings
 from rbm.store.tables import (
     BIENNIUM,
     POSITION,
@@ -42,6 +45,14 @@ from rbm.store.tables import (
 Progress = Callable[[str, int], None]
 BATCH = 5_000
 NAME_LENGTH = 64  # the audit trail's user column
+
+
+class _BadLedger(Exception):
+    """Postings that failed their checks while they were being inserted: roll back."""
+
+    def __init__(self, check: LedgerCheck) -> None:
+        super().__init__(check.file)
+        self.check = check
 
 
 class LoadRefused(Exception):
@@ -79,14 +90,35 @@ def load_dataset(
     by: str | None = None,
     override: Override | None = None,
     now: datetime | None = None,
+    ledger: LedgerSource | None = None,
 ) -> Report:
     """Insert `dataset` in one transaction; with `replace`, its biennium's rows go first.
+    The `ledger`'s postings are checked as they are inserted: one bad posting and nothing
+    is written.
 
     A load `by` someone (the CLI always says who) is audited; a replace always is, as the
     operating system's user unless `by` is given. Raises LoadRefused when the replace would
     lift a lock or drop workflow states and no valid `override` is given."""
+    try:
+        return _load(engine, dataset, replace, loaded_from, progress, by, override, now, ledger)
+    except _BadLedger as bad:
+        return Report(tuple(bad.check.all_errors()))
+
+
+def _load(
+    engine: sa.Engine,
+    dataset: Dataset,
+    replace: bool,
+    loaded_from: str,
+    progress: Progress | None,
+    by: str | None,
+    override: Override | None,
+    now: datetime | None,
+    ledger: LedgerSource | None,
+) -> Report:
     code = dataset.biennium.code
     moment = now or datetime.now(UTC)
+    stats = dataset.counts()
     with engine.begin() as connection:
         previous = connection.execute(
             sa.select(bienniums.c.loaded_from).where(bienniums.c.code == code)
@@ -126,11 +158,21 @@ def load_dataset(
                 connection.execute(TABLES[resource.name].insert(), rows[start : start + BATCH])
             if progress:
                 progress(resource.name, len(rows))
+        if ledger is not None:
+            check = LedgerCheck(ledger.file)
+            insert_postings(
+                connection, code, read_ledger(ledger.path, ledger.file, ledger.keys, check)
+            )
+            if check.errors:
+                raise _BadLedger(check)
+            stats[LEDGER.name] = check.rows
+            if progress:
+                progress(LEDGER.name, check.rows)
         if previous or by or override:
             old = previous.loaded_from if previous else None
             reason = override.reason if override else None
             _audit(connection, who, moment, "biennium", code, "loaded", old, loaded_from, reason)
-    return Report(stats=dataset.counts())
+    return Report(stats=stats)
 
 
 def _hold_workflow(connection: sa.Connection, code: str) -> None:
@@ -235,6 +277,7 @@ def _audit(
 def delete_biennium(connection: sa.Connection, code: str) -> None:
     """Remove a biennium and everything that belongs to it, children first (its workflow
     states and lock go with it)."""
+    delete_postings(connection, code)
     for resource in reversed(RESOURCES):
         table = TABLES[resource.name]
         connection.execute(table.delete().where(table.c[BIENNIUM] == code))

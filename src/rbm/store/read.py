@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from rbm.datapackage.settings import read_settings
 from rbm.domain.dataset import Dataset
 from rbm.domain.organization import Biennium
 from rbm.domain.text import Text
+from rbm.store.ledger import ledger_facts
 from rbm.store.tables import BIENNIUM, POSITION, TABLES, bienniums
 
 
@@ -53,8 +55,10 @@ def read_dataset(engine: sa.Engine, code: str | None = None) -> Dataset | None:
             return None
         biennium = _biennium(row)
         records = {r.name: tuple(_records(connection, r, biennium)) for r in RESOURCES}
+        ledger = tuple(ledger_facts(connection, biennium.code))
     spec = row["report_spec"]
-    return Dataset.build(biennium, records, None if spec is None else json.loads(spec))
+    dataset = Dataset.build(biennium, records, None if spec is None else json.loads(spec))
+    return replace(dataset, ledger_facts=ledger)
 
 
 def _records(connection: sa.Connection, resource: Resource, biennium: Biennium) -> list[object]:

@@ -194,3 +194,42 @@ biennium_locks = sa.Table(
     sa.Column("locked_by", sa.String(64), nullable=False),
     sa.Column("locked_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# The expenditure ledger: millions of postings, loaded in bulk and only ever read back
+# summed. No foreign keys: the package's checks have vouched for every code, and a
+# per-row trigger would cost more than the insert. Amounts in whole ten-thousandths.
+expenditure_ledger = sa.Table(
+    "expenditure_ledger",
+    metadata,
+    sa.Column(BIENNIUM, sa.String(32), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),  # its line in the package's file
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("sector", sa.Text, nullable=False),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("cost_item", sa.Text, nullable=True),
+    sa.Column("funding", sa.Text, nullable=True),
+    sa.Column("amount_e4", sa.BigInteger, nullable=False),
+    sa.Column("reference", sa.Text, nullable=False),
+)
+
+# The ledger summed by the database at its finest grain when it loads: what the report's
+# executed figures are rolled up from, a few thousand rows however long the ledger.
+ledger_totals = sa.Table(
+    "ledger_totals",
+    metadata,
+    sa.Column(
+        BIENNIUM,
+        sa.String(32),
+        sa.ForeignKey("bienniums.code", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("sector", sa.Text, nullable=False),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("cost_item", sa.Text, nullable=True),
+    sa.Column("funding", sa.Text, nullable=True),
+    sa.Column("amount_e4", sa.BigInteger, nullable=False),
+    sa.Column("postings", sa.Integer, nullable=False),
+)

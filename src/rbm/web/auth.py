@@ -53,7 +53,7 @@ def _session_user(request: Request, session: Session | None) -> User | None:
         return None
     state = app_state(request)
     sid = session.sid
-    record = state.kept(_session_key(sid), lambda: session_record(state.engine, sid))
+    record = state.kept(_session_key(sid), lambda: session_record(state.engine, sid), request)
     now = state.config.clock()
     if record is None or not record.live(now, _idle(request)):
         return None
@@ -95,7 +95,7 @@ def known_user(request: Request) -> tuple[bool, User | None]:
         request.state.user = None
         return True, None
     state = app_state(request)
-    found, record = state.recall(_session_key(session.sid))
+    found, record = state.recall(_session_key(session.sid), request)
     if not found or not (record is None or isinstance(record, SessionRecord)):
         return False, None
     now = state.config.clock()

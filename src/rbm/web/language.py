@@ -28,7 +28,7 @@ def _package_language(request: Request) -> Lang:
     snap = getattr(request.state, "snapshot", None)
     try:
         state = app_state(request)
-        snap = snap or state.unchanged() or state.snapshot()
+        snap = snap or state.unchanged(request) or state.snapshot(request)
     except Exception:  # no biennium yet, or the store is down: the page still renders
         return FALLBACK
     found = (lang for lang in snap.dataset.biennium.settings.languages if lang in languages())

@@ -140,7 +140,7 @@ def _lock(request: Request) -> Lock | None:
         return None
     state = app_state(request)
     code = snap.dataset.biennium.code
-    return state.kept(("lock", code), lambda: lock_of(state.engine, code))
+    return state.kept(("lock", code), lambda: lock_of(state.engine, code), request)
 
 
 def _with_lang(request: Request, lang: Lang) -> str:

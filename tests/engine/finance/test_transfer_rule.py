@@ -13,8 +13,8 @@ import pytest
 
 from rbm.datapackage.package import read_package
 from rbm.domain.dataset import Dataset
-from rbm.domain.settings import Settings, TransferRule
-from rbm.engine.finance.transfers import TransferBasis, TransferLimit
+from rbm.domain.settings import Settings, TransferBasis, TransferRule
+from rbm.engine.finance.transfers import TransferLimit
 from rbm.engine.reconcile.settings import Settings as ReconcileSettings
 from rbm.engine.transfers_report import transfer_report
 from tests.conftest import ROOT

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from rbm.domain.enums import Unit
 from rbm.domain.finance import Transfer
-from rbm.engine.finance.transfers import TransferBasis, TransferLimit, breaches, transfer_lines
+from rbm.domain.settings import TransferBasis
+from rbm.engine.finance.transfers import TransferLimit, breaches, transfer_lines
 
 APPROVED = {
     "pt": D("214036"),

@@ -7,20 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from rbm.domain.enums import Unit
 from rbm.domain.finance import Transfer
 from rbm.domain.money import convert
-from rbm.domain.settings import TransferRule
+from rbm.domain.settings import TransferBasis, TransferRule
 from rbm.engine.finance.ratios import percent
-
-
-class TransferBasis(StrEnum):
-    """What a transfer limit is compared with: the net transfer or the transfers in."""
-
-    NET = "net"  # transfers in − transfers out
-    GROSS = "gross"  # transfers in
 
 
 @dataclass(frozen=True)

@@ -12,47 +12,6 @@
     messages      explanations as catalogue keys with parameters (zh and en)
 
 Every function here is pure: domain objects in, values out; nothing raises on bad data.
+The package re-exports nothing: a command that names one option's choices should not pay
+for importing the whole engine.
 """
-
-from rbm.engine.rating.achievement import Achievement, achieve
-from rbm.engine.rating.assess import Assessment, assess_dataset, assess_pie
-from rbm.engine.rating.methodology import (
-    Methodology,
-    NotComparable,
-    PerYear,
-    ThresholdBasis,
-    methodology_of,
-    rate,
-)
-from rbm.engine.rating.report import RatingReport, rating_report
-from rbm.engine.rating.risks import RiskSummary, summarize_risks
-from rbm.engine.rating.totals import (
-    Agreement,
-    Totals,
-    agreement,
-    compare_published,
-    count_totals,
-)
-
-__all__ = [
-    "Achievement",
-    "Agreement",
-    "Assessment",
-    "Methodology",
-    "NotComparable",
-    "PerYear",
-    "RatingReport",
-    "RiskSummary",
-    "ThresholdBasis",
-    "Totals",
-    "achieve",
-    "agreement",
-    "assess_dataset",
-    "assess_pie",
-    "compare_published",
-    "count_totals",
-    "methodology_of",
-    "rate",
-    "rating_report",
-    "summarize_risks",
-]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from rbm.domain.settings import Settings as PackageSettings
-from rbm.engine.finance.transfers import TransferBasis
+from rbm.domain.settings import TransferBasis
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def organisation_tree(dataset: Dataset) -> ET.Element:
     narratives(sub(org, "name"), b.organization_name, langs)
     reporting = sub(org, "reporting-org", ref=b.organization, type=ORGANISATION_TYPE)
     narratives(reporting, b.organization_name, langs)
-    cube = Cube(dataset.budget_facts, unit=Unit.ONE)
+    cube = Cube(dataset.all_budget_facts, unit=Unit.ONE)
     for phase, tag, line in PHASES:
         for period in _periods(dataset, phase):
             _total(org, tag, line, dataset, cube, phase, period)
@@ -61,7 +61,7 @@ Period = tuple[int, int, int | None]  # first year, last year, the year of yearl
 def _periods(dataset: Dataset, phase: BudgetPhase) -> list[Period]:
     """Each year of the period when `phase` has yearly facts, else the whole period."""
     b = dataset.biennium
-    facts = [f for f in dataset.budget_facts if f.phase == phase]
+    facts = [f for f in dataset.all_budget_facts if f.phase == phase]
     if not facts:
         return []
     years = sorted({f.year for f in facts if f.year is not None})

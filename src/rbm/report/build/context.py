@@ -15,7 +15,7 @@ from rbm.domain.text import Text
 from rbm.engine.finance.grain import ALLOCATED, ANY, Cube
 from rbm.engine.finance.rollup import rollup
 from rbm.engine.headlines import Headlines, headlines
-from rbm.engine.rating import RatingReport, rating_report
+from rbm.engine.rating.report import RatingReport, rating_report
 from rbm.engine.reconcile.facts import Figure, figure
 from rbm.i18n import text
 from rbm.report.build.narrative import Told, told
@@ -77,7 +77,7 @@ class Context:
             "cost_category": {c.code: c.parent for c in self.dataset.cost_categories},
             "pillar": {r.code: r.pillar for r in self.dataset.results},
         }
-        return Cube(self.dataset.budget_facts, parents)
+        return Cube(self.dataset.all_budget_facts, parents)
 
     def printed_figure(
         self,
@@ -133,7 +133,8 @@ class Context:
 
     def facts(self, source: str | Iterable[str], phase: BudgetPhase) -> list[BudgetFact]:
         sources = {source} if isinstance(source, str) else set(source)
-        return [f for f in self.dataset.budget_facts if f.source in sources and f.phase == phase]
+        facts = self.dataset.all_budget_facts
+        return [f for f in facts if f.source in sources and f.phase == phase]
 
     def by(self, facts: Iterable[BudgetFact], *dims: str) -> dict[tuple[object, ...], Decimal]:
         return rollup(facts, dims)

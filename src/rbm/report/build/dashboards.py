@@ -18,7 +18,7 @@ PHASES = (BudgetPhase.APPROVED, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED)
 
 
 def _source_of(ctx: Context, sector: Sector, sources: list[str]) -> str | None:
-    for fact in ctx.dataset.budget_facts:
+    for fact in ctx.dataset.all_budget_facts:
         if fact.sector == sector.code and fact.source in sources:
             return fact.source
     return None

@@ -262,5 +262,5 @@ def _shares(specs: list[ColumnSpec], rows: list[Row]) -> list[Row]:
 
 
 def _sources(ctx: Context, b: Spec) -> list[str]:
-    facts = ctx.dataset.budget_facts
+    facts = ctx.dataset.all_budget_facts
     return list(dict.fromkeys(f.source for f in facts))[:3]

@@ -9,7 +9,7 @@ from rbm.domain.enums import BudgetPhase, FootnoteScope
 from rbm.domain.framework import Footnote, Highlight
 from rbm.domain.risks import Risk
 from rbm.domain.text import Text
-from rbm.engine.rating import Assessment
+from rbm.engine.rating.assess import Assessment
 from rbm.i18n import joined, text
 from rbm.report.build.context import Context
 from rbm.report.model import Column, Note, Paragraph, Row, Section, TableView

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from rbm.domain.dataset import Dataset
+from rbm.domain.ledger import LEDGER_SOURCE
 from rbm.domain.organization import Source
 from rbm.domain.text import Text
 from rbm.engine.reconcile.describe import for_readers, number_text
@@ -39,10 +40,19 @@ def build_report(dataset: Dataset) -> ReportView:
         b.period,
         tuple(_with_notes(section, notes) for section in sections),
         ctx.langs,
-        tuple((source.id, citation(source, ctx.langs)) for source in dataset.sources),
+        cited_sources(dataset),
         str(spec.get("symbol", "")),
         top.text("date"),
     )
+
+
+def cited_sources(dataset: Dataset) -> tuple[tuple[str, Text], ...]:
+    """Each source's id and how the report cites it; a ledger is cited by its name."""
+    langs = dataset.biennium.settings.languages
+    cited = [(source.id, citation(source, langs)) for source in dataset.sources]
+    if dataset.ledger_facts:
+        cited.append((LEDGER_SOURCE, text("resource.expenditure_ledger")))
+    return tuple(cited)
 
 
 def citation(source: Source, langs: tuple[str, ...]) -> Text:
@@ -96,7 +106,7 @@ def difference_notes(dataset: Dataset) -> dict[str, list[Text]]:
     tables print the source's figures, so where two of them disagree, the note says so,
     once per line, with every figure and where it is printed."""
     langs = dataset.biennium.settings.languages
-    sources = {src.id: citation(src, langs) for src in dataset.sources}
+    sources = dict(cited_sources(dataset))
 
     def cited(side: Side) -> Text:
         where = joined([sources.get(i, Text.plain(i)) for i in side.source.split(", ")])

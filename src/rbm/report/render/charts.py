@@ -27,7 +27,9 @@ the rating's colour (`RATING_COLOURS`, green / amber / red / grey / slate, told 
 colour-vision deficiencies too); other series take the neutral `PALETTE` in order.
 
 `svg` is memoized on (chart, language): the HTML and the PDF of one language share the
-drawing, and a language never gets another's.
+drawing, and a language never gets another's. Under that, `chart_cache` keeps each drawing
+on disk under the hash of its specification and number locale, so that a chart is drawn
+once, whatever the build, language or process that asks for it again.
 """
 
 from __future__ import annotations
@@ -49,13 +51,14 @@ from string import ascii_uppercase
 from typing import Any, Literal
 
 import altair as alt
-import vl_convert as vlc
+from altair.utils import schemapi
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from rbm.domain.enums import Rating
 from rbm.domain.text import Lang
 from rbm.i18n import locale, t
 from rbm.report.model import ChartView, NumberFormat, Row, TableView
+from rbm.report.render import chart_cache
 
 FONT = "Noto Sans CJK SC"
 INK = "#1f2933"
@@ -112,6 +115,12 @@ MAX_HEIGHT = 900
 MAX_CATEGORIES = 20
 GAP = 4  # px between a value label and its bar
 MULTILINE = "split(datum.label, '\\n')"  # a label's lines, as Vega draws several
+# Drawings kept in memory (each 10-40 KB): room for every chart of a report a hundred times
+# WIPO's size in two languages (1,612 charts), so that its PDF does not draw them again.
+MEMORY = 4096
+# Below this many drawings missing, drawing here beats starting worker processes, which
+# import the command line again (about 1 s each) to save 75-100 ms per drawing.
+POOL_MIN = 16
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
@@ -136,10 +145,6 @@ def svg(chart: ChartView, lang: Lang) -> str:
 
 # Charts drawn ahead of time by `draw_all`, keyed by chart and language.
 _DRAWN: dict[tuple[ChartView, Lang], str] = {}
-
-
-def _draw_language(charts: tuple[ChartView, ...], lang: Lang) -> list[str]:
-    return [_svg(chart, lang) for chart in charts]
 
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -168,29 +173,64 @@ def die_with_parent(parent: int) -> None:
 
 
 def draw_all(charts: Sequence[ChartView], langs: Sequence[Lang], separate: bool = False) -> None:
-    """Draw every chart in every language, one worker process per language: vl-convert holds
-    the interpreter while it draws, so separate processes are what uses both cores. With one
-    language the drawing stays in this process unless `separate` (a server keeps its
-    interpreter free for requests). Only the latest call's drawings are kept."""
+    """Draw every chart in every language ahead of the pages, each distinct drawing once:
+    those kept by `chart_cache` are read, the rest drawn in worker processes (vl-convert
+    holds the interpreter while it draws, so separate processes are what uses both cores)
+    when there are enough of them or `separate` (a server keeps its interpreter free for
+    requests), else here. Only the latest call's drawings are kept."""
     todo = tuple(dict.fromkeys(charts))
-    if (len(langs) < 2 and not separate) or not todo:
-        return
-    with chart_pool(len(langs)) as pool:
-        drawn = dict(zip(langs, pool.map(_draw_language, [todo] * len(langs), langs), strict=True))
+    wanted = {(chart, lang): _spec(chart, lang) for lang in langs for chart in todo}
+    names = {pair: chart_cache.key(*spec) for pair, spec in wanted.items()}
+    where = chart_cache.directory()
+    found: dict[str, str] = {}
+    missing: dict[str, tuple[dict[str, Any], dict[str, object]]] = {}
+    for pair, name in names.items():
+        if name in found or name in missing:
+            continue
+        kept = chart_cache.read(where, name) if where is not None else None
+        if kept is None:
+            missing[name] = wanted[pair]
+        else:
+            found[name] = kept
+    if missing:
+        found.update(zip(missing, _draw(list(missing.values()), separate), strict=True))
+        written = [chart_cache.write(where, name, found[name]) for name in missing if where]
+        if where is not None and any(written):
+            chart_cache.evict(where, chart_cache.limit())  # once a build, when it drew
     _DRAWN.clear()  # a long-running server draws report after report
-    for lang, drawings in drawn.items():
-        _DRAWN.update({(chart, lang): svg for chart, svg in zip(todo, drawings, strict=True)})
+    _DRAWN.update(
+        {
+            (chart, lang): _accessible(found[names[chart, lang]], chart, lang)
+            for chart, lang in names
+        }
+    )
 
 
-@lru_cache(maxsize=512)
+def _draw(specs: list[tuple[dict[str, Any], dict[str, object]]], separate: bool) -> list[str]:
+    """The drawings of `specs` (specification and number locale), in order."""
+    workers = min(len(specs), os.cpu_count() or 1)
+    if not separate and (workers < 2 or len(specs) < POOL_MIN):
+        return [chart_cache.draw(*spec) for spec in specs]
+    with chart_pool(max(1, workers)) as pool:
+        return list(pool.map(chart_cache.draw, *zip(*specs, strict=True)))
+
+
+@lru_cache(maxsize=MEMORY)
 def _svg(chart: ChartView, lang: Lang) -> str:
-    spec = vega_lite(chart, lang)
-    drawing: str = vlc.vegalite_to_svg(spec, format_locale=_number_locale(lang))
-    return _accessible(drawing, chart, lang)
+    return _accessible(chart_cache.drawn(*_spec(chart, lang)), chart, lang)
 
 
-def vega_lite(chart: ChartView, lang: Lang) -> dict[str, Any]:
-    """The Vega-Lite specification of a chart in `lang` (a plain dict, validated by Altair)."""
+def _spec(chart: ChartView, lang: Lang) -> tuple[dict[str, Any], dict[str, object]]:
+    """What vl-convert draws `chart` from: its specification, built without Altair's
+    validation (half the time of building it, which a cached drawing still costs; tests
+    validate every kind), and the number locale."""
+    with schemapi.debug_mode(False):
+        return vega_lite(chart, lang, validate=False), _number_locale(lang)
+
+
+def vega_lite(chart: ChartView, lang: Lang, validate: bool = True) -> dict[str, Any]:
+    """The Vega-Lite specification of a chart in `lang` (a plain dict, validated by Altair
+    unless not `validate`)."""
     build = {
         "bar": _bar,
         "stacked_bar": _stacked,
@@ -225,7 +265,7 @@ def vega_lite(chart: ChartView, lang: Lang) -> dict[str, Any]:
         ),
         title=alt.TitleConfig(fontSize=FONT_SIZE, subtitleFontSize=FONT_SIZE),
     )
-    spec: dict[str, Any] = configured.to_dict()
+    spec: dict[str, Any] = configured.to_dict(validate=validate)
     return spec
 
 
@@ -463,7 +503,7 @@ def _bar(table: TableView, lang: Lang) -> Drawing:
     labels = base.mark_text(align="left", dx=GAP, color=INK, fontSize=FONT_SIZE).encode(
         text=alt.Text("printed:N")
     )
-    chart: Drawing = (bars + labels).properties(
+    chart: Drawing = alt.LayerChart(layer=[bars, labels]).properties(
         width=_plot_width(categories, widest + GAP),
         height=alt.Step(step),
         title=_left_out(lang, len(rows), omitted),
@@ -671,7 +711,9 @@ def _gauge(table: TableView, lang: Lang) -> Drawing:
         .mark_text(align="left", dx=10, fontSize=18, fontWeight="bold", color=INK)
         .encode(x=alt.X("track:Q", scale=scale), text=alt.Text("value:Q", format=d3_format(fmt)))
     )
-    chart: Drawing = (track + bar + target + label).properties(width=360, height=40)
+    chart: Drawing = alt.LayerChart(layer=[track, bar, target, label]).properties(
+        width=360, height=40
+    )
     return chart
 
 

@@ -34,6 +34,7 @@ from rbm.report.render.tables_json import number
 from rbm.web.auth import SignedIn
 from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.sections import blocks_by_role, section_dict
 from rbm.web.spreadsheet import neutralised
 from rbm.web.state import Current, Snapshot
@@ -109,11 +110,11 @@ def finance_page(request: Request, user: SignedIn, snap: Current) -> Response:
     return page(request, "web/finance.html", section=finance_section(snap), api_href="/api/finance")
 
 
-@router.get("/api/finance")
-def finance_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/finance", response_model=dict[str, Any])
+def finance_api(request: Request, user: SignedIn, snap: Current) -> Response:
     """The report's finance tables (in the WIPO report: Tables 2–7, Annexes I–VII and XII),
     grouped: income, budget and expenditure, transfers, development expenditure, promotion."""
-    return section_dict(finance_section(snap))
+    return cached_json(request, snap, lambda: section_dict(finance_section(snap)))
 
 
 # ---- budget facts --------------------------------------------------------------------------
@@ -184,8 +185,7 @@ class BudgetSelection:
         return "_".join(parts) + f".{extension}"
 
 
-def budget_selection(
-    snap: Current,
+def budget_filters(
     phase: Annotated[
         str | None, Query(max_length=100, description="approved, adjusted or executed")
     ] = None,
@@ -198,10 +198,9 @@ def budget_selection(
     union: Annotated[str | None, Query(max_length=100, description="a union code")] = None,
     funding: Annotated[str | None, Query(max_length=100, description="a funding source")] = None,
     source: Annotated[str | None, Query(max_length=100, description="a source id")] = None,
-) -> BudgetSelection:
-    """The facts matching every filter given; an unknown value is refused with 422."""
-    options = budget_options(snap)
-    given = {
+) -> dict[str, str | None]:
+    """The filters as given, checked against the data by `select_budget`."""
+    return {
         "phase": phase,
         "year": year,
         "sector": sector,
@@ -211,6 +210,14 @@ def budget_selection(
         "funding": funding,
         "source": source,
     }
+
+
+Filters = Annotated[dict[str, str | None], Depends(budget_filters)]
+
+
+def select_budget(snap: Snapshot, given: dict[str, str | None]) -> BudgetSelection:
+    """The facts matching every filter given; an unknown value is refused with 422."""
+    options = budget_options(snap)
     filters: dict[str, str] = {}
     for name in FILTERS:
         value = checked(name, given[name], options[name])
@@ -222,6 +229,10 @@ def budget_selection(
         if all(_cell(getattr(f, name)) == value for name, value in filters.items())
     )
     return BudgetSelection(filters, options, facts, snap.dataset.biennium.currency)
+
+
+def budget_selection(snap: Current, given: Filters) -> BudgetSelection:
+    return select_budget(snap, given)
 
 
 Selection = Annotated[BudgetSelection, Depends(budget_selection)]
@@ -263,12 +274,16 @@ def budget_page(request: Request, user: SignedIn, snap: Current, selection: Sele
     )
 
 
-@router.get("/api/finance/budget")
-def budget_api(user: SignedIn, selection: Selection) -> dict[str, Any]:
+@router.get("/api/finance/budget", response_model=dict[str, Any])
+def budget_api(request: Request, user: SignedIn, snap: Current, given: Filters) -> Response:
     """Budget facts (the data package's `budget_facts`), filtered by phase, year, sector,
     expected result, cost category, union, funding and source; totals per phase in thousands
     of the currency. Facts of different sources can describe the same money at different
     grains."""
+    return cached_json(request, snap, lambda: _budget_dict(select_budget(snap, given)))
+
+
+def _budget_dict(selection: BudgetSelection) -> dict[str, Any]:
     return {
         "filters": selection.filters,
         "count": len(selection.facts),

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from rbm.domain.text import Text
+from rbm.domain.text import Lang, Text
 from rbm.domain.workflow import Role
 from rbm.report.render.tables_json import text_dict
 from rbm.web.auth import SignedIn
@@ -29,6 +29,7 @@ from rbm.web.pies import (
     lock_dict,
 )
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.state import Current
 
 router = APIRouter()
@@ -119,11 +120,14 @@ def framework_page(request: Request, user: SignedIn, snap: Current) -> Response:
     )
 
 
-@router.get("/api/framework")
-def framework_api(request: Request, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/framework", response_model=dict[str, Any])
+def framework_api(request: Request, user: SignedIn, snap: Current) -> Response:
     """Strategic pillars and their expected results, each with its PIEs counted by final
     rating and by workflow state."""
-    board = Board.of(request, snap)
+    return cached_json(request, snap, lambda: _framework_dict(Board.of(request, snap)))
+
+
+def _framework_dict(board: Board) -> dict[str, Any]:
     return {
         "biennium": board.biennium,
         "locked": lock_dict(board.lock),
@@ -209,11 +213,14 @@ def pillar_page(request: Request, code: Code, user: SignedIn, snap: Current) -> 
     )
 
 
-@router.get("/api/framework/pillars/{code}")
-def pillar_api(request: Request, code: Code, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/framework/pillars/{code}", response_model=dict[str, Any])
+def pillar_api(request: Request, code: Code, user: SignedIn, snap: Current) -> Response:
     """A strategic pillar: its expected results and their indicators, with PIEs counted by
     final rating and workflow state."""
-    board = Board.of(request, snap)
+    return cached_json(request, snap, lambda: _pillar_dict_of(Board.of(request, snap), code))
+
+
+def _pillar_dict_of(board: Board, code: str) -> dict[str, Any]:
     context = _pillar_context(board, code)
     pillar = context["pillar"]
     return {
@@ -253,11 +260,14 @@ def result_page(request: Request, code: Code, user: SignedIn, snap: Current) -> 
     )
 
 
-@router.get("/api/framework/results/{code}")
-def result_api(request: Request, code: Code, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/framework/results/{code}", response_model=dict[str, Any])
+def result_api(request: Request, code: Code, user: SignedIn, snap: Current) -> Response:
     """An expected result: its indicators with their contributing sectors and PIEs counted
     by final rating and workflow state."""
-    board = Board.of(request, snap)
+    return cached_json(request, snap, lambda: _result_dict_of(Board.of(request, snap), code))
+
+
+def _result_dict_of(board: Board, code: str) -> dict[str, Any]:
     context = _result_context(board, code)
     result = context["result"]
     return {
@@ -295,14 +305,17 @@ def indicator_page(request: Request, id: Code, user: SignedIn, snap: Current) ->
     )
 
 
-@router.get("/api/framework/indicators/{id}")
-def indicator_api(request: Request, id: Code, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/framework/indicators/{id}", response_model=dict[str, Any])
+def indicator_api(request: Request, id: Code, user: SignedIn, snap: Current) -> Response:
     """An indicator and its PIEs: baseline, target, actual, computed, assessor and final
     rating, and workflow state."""
-    board = Board.of(request, snap)
+    lang = language(request)
+    return cached_json(request, snap, lambda: _indicator_dict_of(Board.of(request, snap), id, lang))
+
+
+def _indicator_dict_of(board: Board, id: str, lang: Lang) -> dict[str, Any]:
     context = _indicator_context(board, id)
     indicator, result, pillar = context["indicator"], context["result"], context["pillar"]
-    lang = language(request)
     return {
         "id": indicator.id,
         "text": text_dict(indicator.text),

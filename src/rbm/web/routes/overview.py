@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from rbm.i18n import text
 from rbm.report.model import Section
 from rbm.web.auth import SignedIn
+from rbm.web.representations import cached_json
 from rbm.web.sections import first_by_role, section_dict, section_page
 from rbm.web.state import Current, Snapshot
 
@@ -33,7 +34,7 @@ def overview_page(request: Request, user: SignedIn, snap: Current) -> Response:
     return section_page(request, overview_section(snap), "/api/overview")
 
 
-@router.get("/api/overview")
-def overview_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/overview", response_model=dict[str, Any])
+def overview_api(request: Request, user: SignedIn, snap: Current) -> Response:
     """Headline finance, PIE ratings by pillar and budget utilization by sector."""
-    return section_dict(overview_section(snap))
+    return cached_json(request, snap, lambda: section_dict(overview_section(snap)))

@@ -50,7 +50,8 @@ from rbm.web.pies import (
     validator_note,
 )
 from rbm.web.render import page
-from rbm.web.state import Current, app_state
+from rbm.web.representations import cached_json
+from rbm.web.state import Current, Snapshot, app_state
 
 router = APIRouter()
 
@@ -206,13 +207,18 @@ def pie_page(
     return _pie_page(request, user, id, notice=notice)
 
 
-@router.get("/api/pies/{id}")
-def pie_api(request: Request, id: PieId, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/pies/{id}", response_model=dict[str, Any])
+def pie_api(request: Request, id: PieId, user: SignedIn, snap: Current) -> Response:
     """One PIE: baseline, target, actual, the engine's computed rating and its explanation,
     the assessor's rating, the final rating, its workflow state and version, the validator's
     last comment, its history, and what the signed-in user may do to it."""
-    board = Board.of(request, snap)
     lang = language(request)
+    # what the user may do is theirs: one answer per user
+    return cached_json(request, snap, lambda: _pie_dict(request, user, snap, id, lang), user)
+
+
+def _pie_dict(request: Request, user: User, snap: Snapshot, id: str, lang: Lang) -> dict[str, Any]:
+    board = Board.of(request, snap)
     line = board.line(id)
     indicator = board.indicator(line.assessment.pie.indicator)
     result = board.result(indicator.result)

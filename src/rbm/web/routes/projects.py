@@ -14,6 +14,7 @@ from rbm.report.render.tables_json import text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.sections import find_section, section_dict
 from rbm.web.state import Current, Snapshot
 
@@ -63,10 +64,14 @@ def projects_page(request: Request, user: SignedIn, snap: Current) -> Response:
     )
 
 
-@router.get("/api/projects")
-def projects_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/projects", response_model=dict[str, Any])
+def projects_api(request: Request, user: SignedIn, snap: Current) -> Response:
     """The capital master plan (its summary table and one subsection per project report)
     and the trust funds, as the report builds them."""
+    return cached_json(request, snap, lambda: _projects_dict(snap))
+
+
+def _projects_dict(snap: Snapshot) -> dict[str, Any]:
     cmp, funds = _sections(snap)
     links = project_links(cmp)
     return {
@@ -96,8 +101,8 @@ def project_page(request: Request, code: ProjectCode, user: SignedIn, snap: Curr
     )
 
 
-@router.get("/api/projects/{code}")
-def project_api(code: ProjectCode, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/projects/{code}", response_model=dict[str, Any])
+def project_api(request: Request, code: ProjectCode, user: SignedIn, snap: Current) -> Response:
     """One capital project's report section (deliverables, benefits, risks); `code` as in
     /api/projects, e.g. `cmp-36`."""
-    return section_dict(project_section(snap, code))
+    return cached_json(request, snap, lambda: section_dict(project_section(snap, code)))

@@ -21,6 +21,7 @@ from rbm.web.auth import SignedIn
 from rbm.web.filters import Option, checked, options_dict
 from rbm.web.language import language
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.state import Current, Snapshot
 
 router = APIRouter()
@@ -66,8 +67,7 @@ def finding_options(snap: Snapshot) -> dict[str, list[Option]]:
     }
 
 
-def finding_selection(
-    snap: Current,
+def finding_filters(
     klass: Annotated[
         str | None,
         Query(
@@ -79,7 +79,16 @@ def finding_selection(
     source: Annotated[
         str | None, Query(max_length=100, description="a source id either side cites")
     ] = None,
-) -> FindingSelection:
+) -> tuple[str | None, str | None]:
+    """The class and source as given, checked against the findings by `select_findings`."""
+    return klass, source
+
+
+Filters = Annotated[tuple[str | None, str | None], Depends(finding_filters)]
+
+
+def select_findings(snap: Snapshot, given: tuple[str | None, str | None]) -> FindingSelection:
+    klass, source = given
     options = finding_options(snap)
     chosen = checked("class", klass, options["klass"]) or FindingClass.DIFFERENCE.value
     cited = checked("source", source, options["source"])
@@ -90,6 +99,10 @@ def finding_selection(
         and (cited is None or cited in finding_sources(f))
     )
     return FindingSelection(chosen, cited, options, findings)
+
+
+def finding_selection(snap: Current, given: Filters) -> FindingSelection:
+    return select_findings(snap, given)
 
 
 Selection = Annotated[FindingSelection, Depends(finding_selection)]
@@ -161,14 +174,18 @@ def finding_json(snap: Snapshot, finding: Finding, lang: Lang) -> dict[str, Any]
     }
 
 
-@router.get("/api/reconciliation")
-def reconciliation_api(
-    request: Request, user: SignedIn, snap: Current, selection: Selection
-) -> dict[str, Any]:
+@router.get("/api/reconciliation", response_model=dict[str, Any])
+def reconciliation_api(request: Request, user: SignedIn, snap: Current, given: Filters) -> Response:
     """Reconciliation findings: every published total and percentage recomputed and every
     figure two sources give compared; `class` selects exact, rounding, difference (the
     default) or all, `source` the findings that cite a source."""
     lang = language(request)
+    return cached_json(
+        request, snap, lambda: _findings_dict(snap, select_findings(snap, given), lang)
+    )
+
+
+def _findings_dict(snap: Snapshot, selection: FindingSelection, lang: Lang) -> dict[str, Any]:
     summary = snap.reconciliation.summary()
     return {
         "summary": summary,

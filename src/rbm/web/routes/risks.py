@@ -19,6 +19,7 @@ from rbm.report.render.tables_json import table_dict
 from rbm.web.auth import SignedIn
 from rbm.web.filters import Option, checked, options_dict
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.sections import blocks_by_id
 from rbm.web.state import Current, Snapshot
 
@@ -60,8 +61,7 @@ def _result(risk: Risk) -> str:
     return risk.result or ORGANIZATIONAL
 
 
-def risk_selection(
-    snap: Current,
+def risk_filters(
     result: Annotated[
         str | None,
         Query(max_length=100, description="an expected result, or `organizational`"),
@@ -69,12 +69,20 @@ def risk_selection(
     owner: Annotated[
         str | None, Query(max_length=100, description="an owner sector code, or `unassigned`")
     ] = None,
-) -> RiskSelection:
+) -> dict[str, str | None]:
+    """The filters as given, checked against the data by `select_risks`."""
+    return {"result": result, "owner": owner}
+
+
+Filters = Annotated[dict[str, str | None], Depends(risk_filters)]
+
+
+def select_risks(snap: Snapshot, given: dict[str, str | None]) -> RiskSelection:
     options = risk_options(snap)
     filters = {
         name: value
-        for name, given in (("result", result), ("owner", owner))
-        if (value := checked(name, given, options[name])) is not None
+        for name in FILTERS
+        if (value := checked(name, given[name], options[name])) is not None
     }
     risks = tuple(
         r
@@ -89,6 +97,10 @@ def risk_selection(
     else:
         summary = snap.ratings.risks
     return RiskSelection(filters, options, risks, summary, _tables(snap, risks, filters))
+
+
+def risk_selection(snap: Current, given: Filters) -> RiskSelection:
+    return select_risks(snap, given)
 
 
 def _tables(
@@ -150,11 +162,15 @@ def risks_page(request: Request, user: SignedIn, snap: Current, selection: Selec
     )
 
 
-@router.get("/api/risks")
-def risks_api(user: SignedIn, selection: Selection) -> dict[str, Any]:
+@router.get("/api/risks", response_model=dict[str, Any])
+def risks_api(request: Request, user: SignedIn, snap: Current, given: Filters) -> Response:
     """The report's risk tables and the engine's risk summary (materialized, exposure and
     mitigation effectiveness by owner sector and by expected result), optionally for one
     expected result (`organizational` for the organizational risks) or owner sector."""
+    return cached_json(request, snap, lambda: _risks_dict(select_risks(snap, given)))
+
+
+def _risks_dict(selection: RiskSelection) -> dict[str, Any]:
     return {
         "filters": selection.filters,
         "summary": selection.summary.to_dict(),

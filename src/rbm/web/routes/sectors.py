@@ -25,6 +25,7 @@ from rbm.report.render.tables_json import number, text_dict
 from rbm.web.auth import SignedIn
 from rbm.web.errors import ApiError
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.routes.exchange import may_take_template
 from rbm.web.sections import first_by_role, section_dict
 from rbm.web.state import Current, Snapshot
@@ -154,10 +155,14 @@ def sectors_page(request: Request, user: SignedIn, snap: Current) -> Response:
     )
 
 
-@router.get("/api/sectors")
-def sectors_api(user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/sectors", response_model=dict[str, Any])
+def sectors_api(request: Request, user: SignedIn, snap: Current) -> Response:
     """Every sector with its budget, final budget, expenditure (in thousands of the currency,
     `unit`), utilization (%) and the ratings of the PIEs it contributes to."""
+    return cached_json(request, snap, lambda: _sectors_dict(snap))
+
+
+def _sectors_dict(snap: Snapshot) -> dict[str, Any]:
     lines, total = sector_lines(snap)
     total_amounts, total_rate = _amounts(total)
     return {
@@ -182,10 +187,14 @@ def sector_page(request: Request, code: SectorCode, user: SignedIn, snap: Curren
     )
 
 
-@router.get("/api/sectors/{code}")
-def sector_api(code: SectorCode, user: SignedIn, snap: Current) -> dict[str, Any]:
+@router.get("/api/sectors/{code}", response_model=dict[str, Any])
+def sector_api(request: Request, code: SectorCode, user: SignedIn, snap: Current) -> Response:
     """One sector's dashboard (the report's section `dashboard-<code>`, null when the report
     has none for it) and the PIEs it contributes to, with computed and final ratings."""
+    return cached_json(request, snap, lambda: _sector_dict(snap, code))
+
+
+def _sector_dict(snap: Snapshot, code: str) -> dict[str, Any]:
     context = _sector_context(snap, code)
     sector: Sector = context["sector"]
     section: Section | None = context["section"]

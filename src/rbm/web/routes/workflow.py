@@ -32,6 +32,7 @@ from rbm.web.pies import (
     lock_dict,
 )
 from rbm.web.render import page
+from rbm.web.representations import cached_json
 from rbm.web.state import Current, app_state
 
 router = APIRouter()
@@ -139,7 +140,7 @@ def workflow_page(
     return _workflow_page(request, user, 200, state, pillar, sector, notice=notice)
 
 
-@router.get("/api/workflow")
+@router.get("/api/workflow", response_model=dict[str, Any])
 def workflow_api(
     request: Request,
     user: SignedIn,
@@ -147,11 +148,22 @@ def workflow_api(
     state: Filter = None,
     pillar: Filter = None,
     sector: Filter = None,
-) -> dict[str, Any]:
+) -> Response:
     """The work queue: PIEs by workflow state, filtered by state, pillar and sector (a focal
     point's own sectors unless `sector` is given; "" for all), with the counts per state and
     whether the biennium can be locked."""
-    board = Board.of(request, snap)
+    # a focal point's queue is their sectors', and may_lock is the role's: one per user
+    return cached_json(
+        request,
+        snap,
+        lambda: _workflow_dict(Board.of(request, snap), user, state, pillar, sector),
+        user,
+    )
+
+
+def _workflow_dict(
+    board: Board, user: User, state: str | None, pillar: str | None, sector: str | None
+) -> dict[str, Any]:
     queue = _queue(board, user, state, pillar, sector)
     return {
         "biennium": board.biennium,
