@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rbm.domain.enums import BudgetPhase, Unit
 from rbm.domain.finance import BudgetFact
-from rbm.engine.finance.grain import Cube
+from rbm.engine.finance.grain import ANY, Cube
 
 P = BudgetPhase.EXECUTED
 
@@ -70,3 +71,60 @@ def test_a_ledger_rolls_up_to_the_sum_of_its_rows_at_every_grain(
         assert cell.value == (Decimal(expected) if any(s == sector for s, _, _ in rows) else None)
     total = sum(cube.cell(P, {"sector": s}).value or Decimal(0) for s in "abc")
     assert cube.cell(P, {}).value in (total, None)
+
+
+class _Scanning(Cube):
+    """The cube without its index: every fact of the phase is a candidate."""
+
+    def _candidates(self, phase: BudgetPhase, wanted: Mapping[str, object]) -> Sequence[BudgetFact]:
+        return self._by_phase.get(phase, [])
+
+
+_CODES = {
+    "sector": st.sampled_from([None, "a", "b", "c"]),
+    "result": st.sampled_from([None, "1.1", "1.2", "2.1"]),
+    "cost_category": st.sampled_from([None, "staff", "staff.perm", "travel", "loop"]),
+    "year": st.sampled_from([None, 2024, 2025]),
+}
+_FACTS = st.lists(
+    st.builds(
+        lambda phase, year, sector, result, cost, amount, source: BudgetFact(
+            phase, year, sector, result, cost, None, None, Decimal(amount), Unit.ONE, source
+        ),
+        st.sampled_from([BudgetPhase.APPROVED, BudgetPhase.EXECUTED]),
+        _CODES["year"],
+        _CODES["sector"],
+        _CODES["result"],
+        _CODES["cost_category"],
+        st.integers(-1000, 1000),
+        st.sampled_from(["s1", "s2", "dash-a"]),
+    ),
+    max_size=40,
+)
+_ASKED = {
+    "sector": ["a", "b", ANY],
+    "result": ["1.1", "2.1", ANY],
+    "cost_category": ["staff", "loop", "staff.perm", ANY],
+    "year": [2024, "2025", ANY],
+    "pillar": ["1", "2", ANY],
+}
+_GRAINS = st.lists(
+    st.sampled_from([(dim, value) for dim, values in _ASKED.items() for value in values]),
+    max_size=3,
+).map(dict)
+
+
+@settings(max_examples=300)
+@given(_FACTS, _GRAINS, st.sampled_from([(), ("dash-*",), ("s2", "s1")]), st.booleans())
+def test_the_index_finds_what_a_scan_of_every_fact_finds(
+    facts: list[BudgetFact], grain: dict[str, object], prefer: tuple[str, ...], only: bool
+) -> None:
+    parents: dict[str, dict[str, str | None]] = {
+        # a cycle (loop → staff → loop) must not count a fact twice
+        "cost_category": {"staff.perm": "staff", "staff": "loop", "loop": "staff"},
+        "pillar": {"1.1": "1", "1.2": "1", "2.1": "2"},
+    }
+    for phase in (BudgetPhase.APPROVED, BudgetPhase.EXECUTED):
+        indexed = Cube(tuple(facts), parents).cell(phase, grain, prefer, only)
+        scanned = _Scanning(tuple(facts), parents).cell(phase, grain, prefer, only)
+        assert indexed == scanned

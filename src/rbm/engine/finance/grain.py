@@ -82,7 +82,7 @@ class Cube:
         `only`, facts of the `prefer` sources alone count; `without` leaves out the facts of
         some codes (e.g. the unallocated sector)."""
         wanted = {k: v for k, v in grain.items() if v is not None}
-        matching = [f for f in self._by_phase.get(phase, ()) if self._matches(f, wanted)]
+        matching = [f for f in self._candidates(phase, wanted) if self._matches(f, wanted)]
         for dim, codes in (without or {}).items():
             matching = [f for f in matching if getattr(f, dim) not in codes]
         if only and prefer:
@@ -93,6 +93,47 @@ class Cube:
         if not matching:
             return Cell(None, "none")
         return self._cell(_choose(_groups(matching, prefer)), "rolled_up")
+
+    @cached_property
+    def _index(self) -> dict[tuple[BudgetPhase, str, str], list[BudgetFact]]:
+        """Each fact under every (phase, dimension, value) a grain may ask it for: its code,
+        the codes above it, `ANY`; a derived dimension under the code it derives."""
+        index: dict[tuple[BudgetPhase, str, str], list[BudgetFact]] = defaultdict(list)
+        for fact in self.facts:
+            for dim in FACT_DIMENSIONS:
+                code = getattr(fact, dim)
+                if code is not None:
+                    for value in (ANY, *self._lineage(dim, code)):
+                        index[(fact.phase, dim, value)].append(fact)
+            for dim, base in DERIVED.items():
+                code = getattr(fact, base)
+                parent = None if code is None else self.parents.get(dim, {}).get(str(code))
+                if parent is not None:
+                    index[(fact.phase, dim, ANY)].append(fact)
+                    index[(fact.phase, dim, str(parent))].append(fact)
+        return index
+
+    def _lineage(self, dim: str, code: object) -> dict[str, None]:
+        """`code` and the codes above it in the dimension's hierarchy, each once."""
+        parents = self.parents.get(dim, {})
+        lineage: dict[str, None] = {}
+        current: object = code
+        while current is not None and str(current) not in lineage:
+            lineage[str(current)] = None
+            current = parents.get(str(current))
+        return lineage
+
+    def _candidates(
+        self, phase: BudgetPhase, wanted: Mapping[str, object]
+    ) -> Sequence[BudgetFact]:
+        """The facts that may match: those under the grain's rarest value, in their order,
+        so that a cell costs the facts it may concern rather than all of them."""
+        lists = [
+            self._index.get((phase, dim, str(value)), [])
+            for dim, value in wanted.items()
+            if dim in FACT_DIMENSIONS or dim in DERIVED
+        ]
+        return min(lists, key=len) if lists else self._by_phase.get(phase, [])
 
     def _cell(self, facts: list[BudgetFact], how: How) -> Cell:
         total = sum((convert(f.amount, f.unit, self.unit) for f in facts), Decimal(0))
