@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    := build
 WORKERS ?= 1
 
-.PHONY: report test lint venv clean docs bench-web layout
+.PHONY: report test lint venv clean docs bench bench-web layout
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ test: $(STAMP)
 	scripts/system-deps test
 	$(MAKE) lint
 	$(BIN)/pytest
+
+## bench: the scale benchmark (docs/performance.md): WIPO ×1, ×10, ×100 and ledgers of 1M and
+## 10M postings, each step beside its baseline (DuckDB, bare COPY, plain sqlite3); installs
+## DuckDB and wrk. Takes about half an hour; `make bench BENCH="--quick"` for a smoke run.
+BENCH ?=
+bench: $(STAMP)
+	scripts/system-deps bench
+	$(BIN)/pip install --quiet -e '.[bench]'
+	mkdir -p $(OUT)
+	$(BIN)/python -m bench.run $(BENCH) --json $(OUT)/bench.json --plot $(OUT)/bench.png
 
 ## bench-web: the web application under load: 50 connections on the overview and a sector
 ## dashboard, p50/p95/p99 and requests/s (installs wrk; see docs/performance.md)

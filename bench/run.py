@@ -216,7 +216,7 @@ def ledger_steps(bench: Bench, rows: int) -> None:
     check_postings(loaded, sqlite, rows)
     duck = ("DuckDB GROUP BY (its table)", Job([*jobs, "duckdb-groupby", csv, "--from", "table"]))
     if loaded.ok:
-        rollup(bench, "ledger rollup sqlite", size, rows, Job([*jobs, "rollup", sqlite]), duck)
+        rollups(bench, "sqlite", size, rows, sqlite, duck)
         duckdb_over_store(bench, size, rows, sqlite)
     if "postgres" not in bench.skip:
         if bench.pg is None:
@@ -241,11 +241,17 @@ def ledger_steps(bench: Bench, rows: int) -> None:
             )
             check_postings(loaded, url, rows)
             if loaded.ok:
-                rollup(
-                    bench, "ledger rollup postgresql", size, rows, Job([*jobs, "rollup", url]), duck
-                )
+                rollups(bench, "postgresql", size, rows, url, duck)
                 duckdb_over_store(bench, size, rows, url)
     bench.measure("DuckDB GROUP BY from CSV", size, rows, Job([*jobs, "duckdb-groupby", csv]), rows)
+
+
+def rollups(bench: Bench, kind: str, size: str, rows: int, url: str, duck: tuple[str, Job]) -> None:
+    """Sector × result from the store: a GROUP BY over every posting, then as the report
+    asks it, from the totals the load summed."""
+    jobs = [PYTHON, "-m", "bench.jobs", "rollup", url, "--via"]
+    rollup(bench, f"ledger rollup {kind} (postings)", size, rows, Job([*jobs, "store"]), duck)
+    rollup(bench, f"ledger rollup {kind} (totals)", size, rows, Job([*jobs, "totals"]), duck)
 
 
 def rollup(
