@@ -63,10 +63,8 @@ def report(
     """Build the performance report."""
     # the report's stack (Altair, vl-convert, Jinja2, WeasyPrint, XlsxWriter) is imported
     # here, not with the command line: every other command starts without it
-    from rbm.datapackage.package import read_package
     from rbm.report.build.report import build_report
     from rbm.report.render import charts
-    from rbm.store.load import load_dataset, os_user
     from rbm.store.read import read_dataset
 
     settings = settings_of(ctx)
@@ -75,6 +73,9 @@ def report(
     with store(settings) as engine:
         dataset = read_dataset(engine, biennium)
         if dataset is None and biennium is None:
+            from rbm.datapackage.package import read_package
+            from rbm.store.load import load_dataset, os_user
+
             out.print(t("report.cli.loading_default", ui, name=datasets.DEFAULT))
             path = datasets.embedded(datasets.DEFAULT)
             assert path is not None

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
-import psycopg
 import sqlalchemy as sa
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -45,6 +44,8 @@ from rbm.web.session import Sessions
 from rbm.web.throttle import Throttle
 
 if TYPE_CHECKING:
+    import psycopg
+
     from rbm.web.representations import Representation
 
 T = TypeVar("T")
@@ -99,6 +100,8 @@ class Probe:
         return None
 
     def _postgres_version(self) -> str | None:
+        import psycopg  # the PostgreSQL driver, installed with the backend that needs it
+
         with self._lock:
             try:
                 if self._postgres is None or self._postgres.closed:
@@ -112,6 +115,8 @@ class Probe:
         return None if found is None else str(found[0])
 
     def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
         _, params = self._engine.dialect.create_connect_args(self._engine.url)
         params = {k: v for k, v in params.items() if k != "context"}  # SQLAlchemy's adapters
         # autocommit: each look is its own statement, never an open transaction; a server

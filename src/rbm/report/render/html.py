@@ -53,6 +53,7 @@ from rbm.report.model import (
 from rbm.report.render import charts
 
 NIL = "-"
+NIL_CELL = Markup('<span class="nil">{}</span>').format(NIL)  # made once: tables hold thousands
 # the script is part of a Chinese page's language tag (screen readers pick the voice by it)
 HTML_LANG: dict[Lang, str] = {"zh": "zh-Hans"}
 PLACES: dict[NumberFormat, int] = {
@@ -228,7 +229,7 @@ def _cell(value: Value, fmt: NumberFormat, lang: Lang) -> Markup:
     if isinstance(value, Text):
         return _tx(value, lang)
     if value is None:
-        return Markup('<span class="nil">{}</span>').format(NIL)
+        return NIL_CELL
     return escape(format_value(value, fmt, lang))
 
 
