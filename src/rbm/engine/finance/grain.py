@@ -123,9 +123,7 @@ class Cube:
             current = parents.get(str(current))
         return lineage
 
-    def _candidates(
-        self, phase: BudgetPhase, wanted: Mapping[str, object]
-    ) -> Sequence[BudgetFact]:
+    def _candidates(self, phase: BudgetPhase, wanted: Mapping[str, object]) -> Sequence[BudgetFact]:
         """The facts that may match: those under the grain's rarest value, in their order,
         so that a cell costs the facts it may concern rather than all of them."""
         lists = [
