@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from rbm.cli import app
 from rbm.datapackage.package import read_package
-from rbm.store.accounts import DEFAULT_TOKEN_DAYS, list_tokens
+from rbm.domain.workflow import DEFAULT_TOKEN_DAYS
+from rbm.store.accounts import list_tokens
 from rbm.store.database import create, open_store
 from rbm.store.load import load_dataset
 
@@ -99,7 +100,7 @@ def test_user_add_refuses_odd_names_and_unknown_sectors(db: list[str]) -> None:
 
 
 def test_token_create_without_days_lasts_the_stores_default(db: list[str]) -> None:
-    """The command repeats the store's default (it starts without importing the store)."""
+    """A token made from the command line lasts the store's default."""
     add = [*db, "user", "add", "ana", "--role", "viewer", "--password-stdin"]
     assert runner.invoke(app, add, input=PASSWORD).exit_code == 0
     assert runner.invoke(app, [*db, "token", "create", "ana"]).exit_code == 0

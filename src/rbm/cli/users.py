@@ -11,16 +11,14 @@ import typer
 from rich.table import Table
 
 from rbm.cli.app import app, err, out, settings_of, store
-from rbm.domain.workflow import Role
+from rbm.domain.workflow import DEFAULT_TOKEN_DAYS, Role
 from rbm.i18n import t
 
 if TYPE_CHECKING:
     from rbm.store.accounts import AccountError
 
-# rbm.store.accounts.DEFAULT_TOKEN_DAYS, repeated so that the command line starts without
-# SQLAlchemy and argon2 (tests/cli/test_users.py checks that they agree); the store and the
-# security log are imported by the commands that use them
-DEFAULT_TOKEN_DAYS = 90
+# the store and the security log (SQLAlchemy, argon2) are imported by the commands that use
+# them, so that the command line starts without them
 
 user_app = typer.Typer(help="Users of the web application and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)

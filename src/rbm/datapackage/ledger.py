@@ -75,15 +75,12 @@ class LedgerKeys:
     currency: str
     years: tuple[int, ...]
 
+    @cached_property
     def days(self) -> dict[str, int]:
         """Every day of the biennium in ISO form, with its year."""
         first, last = date(self.years[0], 1, 1), date(self.years[-1], 12, 31)
         count = (last - first).days + 1
         return {(d := first + timedelta(n)).isoformat(): d.year for n in range(count)}
-
-    @cached_property
-    def days_set(self) -> frozenset[str]:
-        return frozenset(self.days())
 
 
 @dataclass
@@ -116,7 +113,7 @@ def read_ledger(path: Path, file: str, keys: LedgerKeys, check: LedgerCheck) -> 
     if not readable(path, table):
         check.errors.extend(table.errors)
         return
-    days = keys.days()
+    days = keys.days
     sectors, results, cost_items, currency = (
         keys.sectors,
         keys.results,
@@ -125,7 +122,7 @@ def read_ledger(path: Path, file: str, keys: LedgerKeys, check: LedgerCheck) -> 
     )
     fundings: set[str] = set()
     amount_of = _AMOUNT.fullmatch
-    forbidden = forbidden_character
+    plain = _plain_reference
     try:
         for line, cells in csv_lines(path, table, COLUMNS):
             if table.errors:  # the file's own problems (header, row length) come first
@@ -145,9 +142,7 @@ def read_ledger(path: Path, file: str, keys: LedgerKeys, check: LedgerCheck) -> 
                 and (not funding or funding in fundings)
                 and number is not None
                 and unit == currency
-                and reference
-                and len(reference) <= REFERENCE_LENGTH
-                and forbidden(reference) is None
+                and plain(reference)
             ):
                 problems = _problems(file, line, cells, keys, fundings)
                 if problems:
@@ -185,15 +180,15 @@ def _problems(
     """What is wrong with a posting, cell by cell; a valid funding code is remembered."""
     posted, sector, result, cost_item, funding, amount, currency, reference = cells
     problems = []
-    first, last = keys.years[0], keys.years[-1]
-    if posted not in keys.days_set:
-        problems.append(_error(file, line, "date", posted, first, last))
+    if posted not in keys.days:
+        params: dict[str, object] = {"first": keys.years[0], "last": keys.years[-1]}
+        problems.append(DataError("date-range", file, line, "date", posted, params))
     if sector not in keys.sectors:
-        problems.append(_error(file, line, "sector", sector))
+        problems.append(_reference_error(file, line, "sector", sector))
     if result and result not in keys.results:
-        problems.append(_error(file, line, "result", result))
+        problems.append(_reference_error(file, line, "result", result))
     if cost_item and cost_item not in keys.cost_items:
-        problems.append(_error(file, line, "cost_item", cost_item))
+        problems.append(_reference_error(file, line, "cost_item", cost_item))
     if funding and funding not in fundings:
         if _CODE.fullmatch(funding) is None:
             params = {"pattern": CODE}
@@ -205,12 +200,8 @@ def _problems(
     if currency != keys.currency:
         allowed = {"allowed": keys.currency}
         problems.append(DataError("enum-error", file, line, "currency", currency, allowed))
-    if (
-        not reference
-        or len(reference) > REFERENCE_LENGTH
-        or forbidden_character(reference) is not None
-    ):
-        problems.append(_reference_error(file, line, reference))
+    if not _plain_reference(reference):
+        problems.append(_journal_error(file, line, reference))
     return problems
 
 
@@ -222,18 +213,16 @@ def check_ledger(path: Path, file: str, keys: LedgerKeys) -> LedgerCheck:
     return check
 
 
-def _error(
-    file: str, line: int, column: str, value: str, first: int = 0, last: int = 0
-) -> DataError:
-    if column == "date":
-        params: dict[str, object] = {"first": first, "last": last}
-        return DataError("date-range", file, line, column, value, params)
+# the resource each coded column refers to, as the resource declares it
+_TARGETS = {fk.fields[0]: fk.resource for fk in LEDGER.foreign_keys}
+
+
+def _reference_error(file: str, line: int, column: str, value: str) -> DataError:
+    """A code that names nothing in the package, or none where one is required."""
     if value == "":
         return DataError("missing-value", file, line, column, "")
-    target = {"sector": "sectors", "result": "results", "cost_item": "cost_categories"}[column]
-    return DataError(
-        "foreign-key", file, line, column, value, {"resource": target, "fields": "code"}
-    )
+    params = {"resource": _TARGETS[column], "fields": "code"}
+    return DataError("foreign-key", file, line, column, value, params)
 
 
 def _amount_error(file: str, line: int, amount: str) -> DataError:
@@ -243,7 +232,16 @@ def _amount_error(file: str, line: int, amount: str) -> DataError:
     return DataError("amount-format", file, line, "amount", amount, params)
 
 
-def _reference_error(file: str, line: int, reference: str) -> DataError:
+def _plain_reference(reference: str) -> bool:
+    """A journal reference is required, short, and free of control characters."""
+    return (
+        bool(reference)
+        and len(reference) <= REFERENCE_LENGTH
+        and forbidden_character(reference) is None
+    )
+
+
+def _journal_error(file: str, line: int, reference: str) -> DataError:
     if reference == "":
         return DataError("missing-value", file, line, "reference", "")
     if len(reference) > REFERENCE_LENGTH:

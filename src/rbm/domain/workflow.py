@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+DEFAULT_TOKEN_DAYS = 90  # how long an API token lasts unless its creator says otherwise
+
 
 class Role(StrEnum):
     ADMINISTRATOR = "administrator"

@@ -15,13 +15,12 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from rbm.domain.workflow import Role, User
+from rbm.domain.workflow import DEFAULT_TOKEN_DAYS, Role, User
 from rbm.store.tables import TABLES, api_tokens, users, web_sessions
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
 MAX_NAME = 64  # the width of users.name
-DEFAULT_TOKEN_DAYS = 90
 # last use of a token and last sight of a session are written at most this often, so that
 # a busy client does not commit on every request
 TOUCH = timedelta(minutes=1)

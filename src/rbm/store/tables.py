@@ -195,6 +195,19 @@ biennium_locks = sa.Table(
     sa.Column("locked_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+
+def _posted() -> list[sa.Column[Any]]:
+    """What a posting and a total of postings both say: whose money, for what, how much (in
+    whole ten-thousandths of the currency)."""
+    return [
+        sa.Column("sector", sa.Text, nullable=False),
+        sa.Column("result", sa.Text, nullable=True),
+        sa.Column("cost_item", sa.Text, nullable=True),
+        sa.Column("funding", sa.Text, nullable=True),
+        sa.Column("amount_e4", sa.BigInteger, nullable=False),
+    ]
+
+
 # The expenditure ledger: millions of postings, loaded in bulk and only ever read back
 # summed. No foreign keys: the package's checks have vouched for every code, and a
 # per-row trigger would cost more than the insert. Amounts in whole ten-thousandths.
@@ -205,11 +218,7 @@ expenditure_ledger = sa.Table(
     sa.Column("line", sa.Integer, nullable=False),  # its line in the package's file
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("date", sa.Date, nullable=False),
-    sa.Column("sector", sa.Text, nullable=False),
-    sa.Column("result", sa.Text, nullable=True),
-    sa.Column("cost_item", sa.Text, nullable=True),
-    sa.Column("funding", sa.Text, nullable=True),
-    sa.Column("amount_e4", sa.BigInteger, nullable=False),
+    *_posted(),
     sa.Column("reference", sa.Text, nullable=False),
 )
 
@@ -226,10 +235,6 @@ ledger_totals = sa.Table(
         index=True,
     ),
     sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("sector", sa.Text, nullable=False),
-    sa.Column("result", sa.Text, nullable=True),
-    sa.Column("cost_item", sa.Text, nullable=True),
-    sa.Column("funding", sa.Text, nullable=True),
-    sa.Column("amount_e4", sa.BigInteger, nullable=False),
+    *_posted(),
     sa.Column("postings", sa.Integer, nullable=False),
 )
